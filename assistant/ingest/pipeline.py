@@ -1,0 +1,45 @@
+"""File → Plan: load, segment, read metadata. The one entry point ingestion and tools call."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from assistant.documents import LoadedDocument, Plan
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load
+from assistant.ingest.metadata import extract_metadata
+from assistant.ingest.segment import segment
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def display_source(path: Path) -> str:
+    """Path relative to the repository root, or as given when outside it (DESIGN §3)."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def plan_from_document(document: LoadedDocument, source: str | None = None) -> Plan:
+    clauses = segment(document)
+    digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+    return Plan(source or display_source(document.path), extract_metadata(clauses), clauses, digest)
+
+
+def read_plan(path: Path, max_bytes: int | None = None) -> Plan:
+    document = load(path) if max_bytes is None else load(path, max_bytes=max_bytes)
+    return plan_from_document(document)
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Files named directly, plus supported files found under folders, in a stable order.
+    A file named directly is returned whatever its suffix, so the loader can say why it is
+    refused; files inside folders are filtered by suffix."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    return found

@@ -1,0 +1,204 @@
+"""Vietnamese text facts used for matching: Unicode form, tone placement, diacritic folding,
+abbreviations. Display always uses the source text; these forms exist only to compare."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Combining tone marks (NFD): grave, acute, tilde, hook above, dot below.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWELS = set("aăâeêioôơuưy")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case, no diacritics, đ→d: the form in which an OCR scan and a typed query agree."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+@lru_cache(maxsize=200_000)
+def _retone_syllable(syllable: str) -> str:
+    """Move the tone mark to the traditional place used by most official texts (hoá → hóa, uỷ → ủy).
+
+    Files mix both placements; one canonical placement makes accented tokens comparable.
+    """
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tone = next((ch for ch in decomposed if ch in _TONES), None)
+    if tone is None:
+        return syllable
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch != tone))
+    lower = base.lower()
+    vowel_positions = [i for i, ch in enumerate(lower) if fold(ch) in _VOWELS or ch in _VOWELS]
+    if not vowel_positions:
+        return syllable
+    # "gi" and "qu" open with a glide that never carries the tone.
+    if lower.startswith("qu") or (lower.startswith("gi") and len(vowel_positions) > 1):
+        vowel_positions = [i for i in vowel_positions if i >= 2] or vowel_positions
+    cluster = vowel_positions
+    marked = [i for i in cluster if lower[i] in "ăâêôơư"]
+    if marked:
+        target = marked[-1] if len(marked) > 1 and lower[marked[-1]] == "ơ" else marked[0]
+    elif len(cluster) == 1:
+        target = cluster[0]
+    elif cluster[-1] < len(lower) - 1:  # cluster followed by a final consonant: last vowel
+        target = cluster[-1]
+    elif len(cluster) >= 3:
+        target = cluster[1]
+    else:  # two open vowels (ai, ao, ia, ua, and the disputed oa, oe, uy): the first
+        target = cluster[0]
+    chars = list(base)
+    chars[target] = unicodedata.normalize("NFC", chars[target] + tone)
+    return "".join(chars)
+
+
+def canonical(text: str) -> str:
+    """NFC with one tone placement: the accented matching form."""
+    text = nfc(text)
+    return _WORD.sub(lambda m: _retone_syllable(m.group(0)), text)
+
+
+def syllables(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+# Abbreviations of the genre and what they stand for; expansion is applied to documents and
+# questions alike so that "UBND" and "Ủy ban nhân dân" meet whichever side used which.
+ABBREVIATIONS: dict[str, str] = {
+    "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân",
+    "MTTQVN": "Mặt trận Tổ quốc Việt Nam",
+    "MTTQ": "Mặt trận Tổ quốc",
+    "UBMTTQVN": "Ủy ban Mặt trận Tổ quốc Việt Nam",
+    "VH-XH": "Văn hóa - Xã hội",
+    "VHXH": "Văn hóa - Xã hội",
+    "VH-TT": "Văn hóa - Thông tin",
+    "VHTT": "Văn hóa Thông tin",
+    "TT&TT": "Thông tin và Truyền thông",
+    "KH&CN": "Khoa học và Công nghệ",
+    "KHCN": "Khoa học và Công nghệ",
+    "DNVT": "doanh nghiệp viễn thông",
+    "DN": "doanh nghiệp",
+    "BRDĐ": "băng rộng di động",
+    "BRDD": "băng rộng di động",
+    "BRCĐ": "băng rộng cố định",
+    "BRCD": "băng rộng cố định",
+    "CSDL": "cơ sở dữ liệu",
+    "CNTT": "công nghệ thông tin",
+    "CBCC-VC": "cán bộ công chức viên chức",
+    "CBCC": "cán bộ công chức",
+    "LGSP": "nền tảng tích hợp chia sẻ dữ liệu",
+    "SOC": "trung tâm giám sát an toàn thông tin",
+    "BTS": "trạm thu phát sóng",
+    "FTTH": "cáp quang đến hộ gia đình",
+    "IoT": "Internet vạn vật",
+    "AI": "trí tuệ nhân tạo",
+    "TTĐT": "thông tin điện tử",
+    "TP": "thành phố",
+    "KT-XH": "kinh tế - xã hội",
+    "QĐ": "quyết định",
+    "KH": "kế hoạch",
+    "VT": "văn thư",
+    "TTg": "Thủ tướng",
+    "NQ": "nghị quyết",
+    "PCT": "phó chủ tịch",
+    "CT": "chủ tịch",
+}
+_ABBREV_FOLDED = {fold(k): v for k, v in ABBREVIATIONS.items()}
+_ABBREV_TOKEN = re.compile(r"[\w&-]+", re.UNICODE)
+
+
+def _is_abbreviation_form(token: str) -> bool:
+    """Two capitals at least (UBND, IoT, TTg): a capitalised sentence start ("Ai") is a word."""
+    return sum(ch.isupper() for ch in token) >= 2
+
+
+def expand_abbreviations(text: str) -> str:
+    """Append the expansion after each known abbreviation (keeps the abbreviation itself).
+
+    Matching is on the folded form so an OCR'd "HDND" or a typed "ubnd" is recognised; only
+    tokens with two capitals or more (UBND, IoT, TTg) count, so the word "ai" is not "AI".
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if not _is_abbreviation_form(token):
+            return token
+        expansion = _ABBREV_FOLDED.get(fold(token))
+        return f"{token} ({expansion})" if expansion else token
+
+    return _ABBREV_TOKEN.sub(replace, text)
+
+
+def expand_query_abbreviations(text: str) -> str:
+    """Questions are typed casually ("ubnd", "brdd"): expand lower-case forms too, except
+    those that are ordinary Vietnamese words (ai, dn is never a word but 'ai' and 'vt' …)."""
+    ambiguous = {"ai", "ct", "kh", "vt", "tp", "dn", "soc", "qd", "nq"}
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        key = fold(token)
+        if key in ambiguous and not _is_abbreviation_form(token):
+            return token
+        expansion = _ABBREV_FOLDED.get(key)
+        return f"{token} ({expansion})" if expansion else token
+
+    return _ABBREV_TOKEN.sub(replace, text)
+
+
+# English domain terms → Vietnamese, for English questions: the lexical side has nothing to
+# match otherwise (the dense model is multilingual, but weak alone).
+ENGLISH_TERMS: dict[str, str] = {
+    "report": "báo cáo", "reports": "báo cáo", "reporting": "báo cáo",
+    "deadline": "thời hạn trước ngày", "before": "trước", "by when": "trước ngày",
+    "annually": "hằng năm", "annual": "hằng năm", "yearly": "hằng năm", "every year": "hằng năm",
+    "quarterly": "hàng quý", "quarter": "quý",
+    "lead": "chủ trì", "leads": "chủ trì", "in charge": "chủ trì", "responsible": "trách nhiệm",
+    "coordinate": "phối hợp", "coordinates": "phối hợp", "cooperate": "phối hợp",
+    "advise": "tham mưu", "advises": "tham mưu",
+    "target": "mục tiêu chỉ tiêu", "targets": "mục tiêu chỉ tiêu", "goal": "mục tiêu",
+    "budget": "kinh phí ngân sách", "funding": "kinh phí", "funds": "kinh phí", "cost": "kinh phí",
+    "fiber": "cáp quang", "fibre": "cáp quang", "optical": "cáp quang",
+    "broadband": "băng rộng", "mobile": "di động", "fixed": "cố định", "speed": "tốc độ",
+    "households": "hộ gia đình", "household": "hộ gia đình", "smartphone": "điện thoại thông minh",
+    "smartphones": "điện thoại thông minh", "digital signature": "chữ ký số",
+    "digital": "số", "infrastructure": "hạ tầng", "plan": "kế hoạch", "plans": "kế hoạch",
+    "signed": "ký", "signer": "người ký", "who signed": "người ký",
+    "number": "số hiệu", "issued": "ban hành", "date": "ngày",
+    "based on": "căn cứ", "basis": "căn cứ", "implements": "thực hiện",
+    "police": "công an", "ward": "phường", "commune": "xã", "town": "thị xã thị trấn",
+    "people's committee": "Ủy ban nhân dân", "committee": "Ủy ban",
+    "telecommunications": "viễn thông", "telecom": "viễn thông", "enterprises": "doanh nghiệp",
+    "businesses": "doanh nghiệp", "companies": "doanh nghiệp",
+    "propaganda": "tuyên truyền", "communication": "tuyên truyền", "radio": "truyền thanh",
+    "cloud": "điện toán đám mây", "data": "dữ liệu", "coverage": "phủ sóng", "wifi": "wifi",
+    "sharing": "dùng chung", "shared": "dùng chung", "recipients": "nơi nhận",
+    "replace": "thay thế", "replaces": "thay thế", "replaced": "thay thế",
+    "duties": "nhiệm vụ trách nhiệm", "tasks": "nhiệm vụ", "culture": "văn hóa",
+    "finance": "tài chính", "accounting": "kế toán", "cadastral": "địa chính",
+}
+_ENGLISH = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(k) for k in ENGLISH_TERMS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def translate_english_terms(text: str) -> str:
+    """Append Vietnamese equivalents after English domain terms (the English words stay)."""
+    return _ENGLISH.sub(lambda m: f"{m.group(0)} ({ENGLISH_TERMS[m.group(0).lower()]})", text)
+
+
+def looks_english(text: str) -> bool:
+    """A question with no Vietnamese letters and English function words."""
+    if re.search(r"[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", text.lower()):
+        return False
+    words = re.findall(r"[a-z]+", text.lower())
+    english = {"what", "who", "which", "when", "how", "the", "is", "are", "does", "do", "of", "by",
+               "to", "in", "for", "must", "whom", "plan", "report", "target", "deadline"}
+    return sum(w in english for w in words) >= 2
