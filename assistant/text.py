@@ -64,6 +64,10 @@ def canonical(text: str) -> str:
     return _WORD.sub(lambda m: _retone_syllable(m.group(0)), text)
 
 
+def has_diacritics(text: str) -> bool:
+    return any(ord(ch) > 127 and ch.isalpha() for ch in text)
+
+
 def syllables(text: str) -> list[str]:
     return _WORD.findall(text)
 

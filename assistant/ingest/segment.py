@@ -113,7 +113,7 @@ def _continues(last: _Block, kind: str, body: str, after_blank: bool) -> bool:
         return kind in {"item", "letter"} and not ends_sentence(last.text) and last.kind == "paragraph"
     # Across a blank line only a sentence cut in the middle continues ("…của thành\n\nphố;",
     # "…trạm trung chuyển\n\nInternet,…"): a long unfinished paragraph, or a lower-case start.
-    unfinished = last.kind == "paragraph" and not ends_sentence(last.text)
+    unfinished = last.kind in {"paragraph", "bullet", "letter"} and not ends_sentence(last.text)
     return kind == "paragraph" and unfinished and (starts_lower or len(last.text) >= 150)
 
 

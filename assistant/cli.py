@@ -1,0 +1,195 @@
+"""`assistant` command line: a thin layer over the library (DESIGN §3).
+
+Errors go to stderr as one line naming the file or field and the reason, with a non-zero exit
+code; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import assistant  # noqa: F401  (offline environment before any library import)
+from assistant.documents import LoadError
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"assistant: {message}", file=sys.stderr)
+    return code
+
+
+def _print_json_lines(rows) -> None:
+    for row in rows:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_clauses(args: argparse.Namespace) -> int:
+    from assistant.ingest.pipeline import read_plan
+
+    try:
+        plan = read_plan(Path(args.file))
+    except LoadError as error:
+        return _fail(str(error))
+    if args.json:
+        _print_json_lines({"source": plan.source, "id": c.id, "path": list(c.path), "kind": c.kind, "text": c.text,
+                           "span": list(c.span), "page": c.page} for c in plan.clauses)
+    else:
+        for clause in plan.clauses:
+            indent = "  " * len(clause.path)
+            print(f"{clause.id:<14}{indent}{clause.text[:160]}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from assistant.indexer import Indexer, stderr_progress
+    from assistant.retrieval.embedder import Embedder, EmbedderUnavailable
+
+    index_dir = Path(args.index)
+    if args.rebuild and index_dir.exists():
+        import shutil
+
+        shutil.rmtree(index_dir)
+    paths = [Path(p) for p in (args.paths or ["corpus"])]
+    missing = [p for p in paths if not p.exists()]
+    indexer = Indexer(index_dir, Embedder)
+    try:
+        report = indexer.ingest([p for p in paths if p.exists()], prune=args.prune,
+                                progress=None if args.quiet else stderr_progress)
+    except EmbedderUnavailable as error:
+        return _fail(str(error))
+    for path in missing:
+        report.failed.append((str(path), f"{path}: no such file or folder"))
+    for _, reason in report.failed:
+        print(f"assistant: {reason}", file=sys.stderr)
+    summary = (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+               f"{len(report.removed)} removed, {len(report.failed)} failed; {report.clauses} clauses indexed")
+    print(summary if report.changed or report.failed else f"nothing to do ({summary})")
+    return EXIT_FAILED if report.failed else 0
+
+
+def _open_engine(args: argparse.Namespace):
+    from assistant.engine import Engine
+    from assistant.store import IndexError_
+
+    try:
+        return Engine.open(Path(args.index)), None
+    except IndexError_ as error:
+        return None, _fail(str(error))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.engine import QuestionError
+    from assistant.retrieval.embedder import EmbedderUnavailable
+
+    engine, code = _open_engine(args)
+    if engine is None:
+        return code
+    status = 0
+    for question in args.questions:
+        try:
+            answer = engine.ask(question, plan=args.plan)
+        except QuestionError as error:
+            status = _fail(f"question {question[:40]!r}: {error}")
+            continue
+        except EmbedderUnavailable as error:
+            return _fail(str(error))
+        if args.json:
+            _print_json_lines([answer.to_json()])
+        else:
+            print(f"❓ {answer.question}\n{answer.answer}")
+            for n, citation in enumerate(answer.citations, start=1):
+                path = " › ".join(citation.path)
+                print(f"  [{n}] {citation.source} · {citation.clause} · {path}\n      {citation.text[:300]}")
+            print()
+    return status
+
+
+def cmd_obligations(args: argparse.Namespace) -> int:
+    from assistant.extract.cli import run_obligations
+
+    engine, code = _open_engine(args)
+    return code if engine is None else run_obligations(engine, args)
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from assistant.extract.cli import run_targets
+
+    engine, code = _open_engine(args)
+    return code if engine is None else run_targets(engine, args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve
+
+    return serve(index_dir=Path(args.index), host=args.host, port=args.port)
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    return _fail("draft: not available yet in this version (see the drafting issue)")
+
+
+# -- parser --------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Trợ lý kế hoạch địa phương (Vietnamese local plans).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_index(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--index", default="index", help="index folder (default: index/)")
+        return p
+
+    p = with_index(sub.add_parser("ingest", help="index files or folders (default corpus/)"))
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--prune", action="store_true", help="drop indexed plans whose file is no longer given")
+    p.add_argument("--rebuild", action="store_true", help="delete the index and build it again")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("clauses", help="print the clause tree of one file")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_clauses)
+
+    p = with_index(sub.add_parser("ask", help="answer questions with citations"))
+    p.add_argument("questions", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--plan", help="restrict to one plan (path, file name or locality)")
+    p.set_defaults(func=cmd_ask)
+
+    for name, func in (("obligations", cmd_obligations), ("targets", cmd_targets)):
+        p = with_index(sub.add_parser(name, help=f"list {name} extracted from the plans"))
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--csv", action="store_true")
+        p.add_argument("--plan", help="only this plan (path, file name or locality)")
+        if name == "obligations":
+            p.add_argument("--actor", help="only records whose actor contains this text")
+            p.add_argument("--ics", metavar="FILE", help="write recurring reporting deadlines as an iCalendar file")
+        p.set_defaults(func=func)
+
+    p = with_index(sub.add_parser("serve", help="serve the web chat"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("draft", help="draft a new plan from a similar one (.docx)")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_draft)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

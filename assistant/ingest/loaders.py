@@ -1,0 +1,217 @@
+"""Turn a file (.txt, .md, .pdf, .docx) into a LoadedDocument; every failure is a LoadError."""
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import docx
+import pypdf
+from docx.document import Document as DocxDocument
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from pypdf.errors import DependencyError, FileNotDecryptedError
+
+from assistant.documents import LoadedDocument, LoadError
+from assistant.ingest.encodings import guess_decoding
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+_MB = 1024 * 1024
+_PAGE_SEPARATOR = "\n\n"
+_TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a"  # whitespace, plus the DOS end-of-file mark
+_MAX_CONTROL_RATIO = 0.05
+_BINARY_SAMPLE = 64 * 1024
+
+
+def load(path: Path, max_bytes: int = 50 * _MB) -> LoadedDocument:
+    """Read one file; raise LoadError("<path>: <reason>") when it cannot be turned into text."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    _check_file(path, suffix, max_bytes)
+    return _LOADERS[suffix](path)
+
+
+def _check_file(path: Path, suffix: str, max_bytes: int) -> None:
+    if not path.exists():
+        raise LoadError(f"{path}: file not found")
+    if path.is_dir():
+        raise LoadError(f"{path}: is a directory, not a file")
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "(none)"
+        raise LoadError(
+            f"{path}: unsupported file type '{shown}' (supported: {', '.join(SUPPORTED_SUFFIXES)})"
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read file ({error.strerror or error})") from error
+    if size > max_bytes:
+        raise LoadError(
+            f"{path}: file too large ({size / _MB:.1f} MB > limit {max_bytes / _MB:.1f} MB)"
+        )
+    if size == 0:
+        raise LoadError(f"{path}: empty file")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read file ({error.strerror or error})") from error
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _require_text(path: Path, text: str) -> None:
+    if not text.strip():
+        raise LoadError(f"{path}: empty file")
+
+
+# --- plain text ----------------------------------------------------------------------------
+
+
+def _load_text(path: Path) -> LoadedDocument:
+    text, encoding = _decode(path, _read_bytes(path))
+    text = _normalise_newlines(text)
+    _require_text(path, text)
+    return LoadedDocument(path, text, path.suffix.lower()[1:], page_starts=(), encoding=encoding)
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Unicode text and the name of the encoding it was read from; BOM removed."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise LoadError(f"{path}: invalid UTF-16 text ({error.reason})") from error
+        _reject_binary(path, text)
+        return text, "utf-16"
+    # Checked on the bytes before any guessing: a legacy decoder would make NULs "text".
+    _reject_binary(path, data[:_BINARY_SAMPLE].decode("latin-1"))
+    has_bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if has_bom else data
+    try:
+        return body.decode("utf-8"), "utf-8-sig" if has_bom else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    decoded = guess_decoding(body)
+    if decoded is None:
+        raise LoadError(
+            f"{path}: unrecognised text encoding (not UTF-8, UTF-16, cp1258, VNI or TCVN3)"
+        )
+    return decoded
+
+
+def _reject_binary(path: Path, text: str) -> None:
+    """NUL bytes or many control characters mean a binary file behind a text extension."""
+    sample = text[:_BINARY_SAMPLE]
+    controls = sum(1 for char in sample if ord(char) < 0x20 and char not in _TEXT_CONTROLS)
+    if "\x00" in sample or controls > _MAX_CONTROL_RATIO * len(sample):
+        raise LoadError(f"{path}: binary content, not text")
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+
+def _load_pdf(path: Path) -> LoadedDocument:
+    pages = _pdf_page_texts(path)
+    if not any(page.strip() for page in pages):
+        raise LoadError(f"{path}: no text layer (scanned PDF?)")
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + len(_PAGE_SEPARATOR)
+    return LoadedDocument(path, _PAGE_SEPARATOR.join(pages), "pdf", page_starts=tuple(starts))
+
+
+def _pdf_page_texts(path: Path) -> list[str]:
+    # pypdf signals damage with many exception types (its own, ValueError, KeyError, zlib...),
+    # and this is untrusted input, so any failure while parsing means "not readable".
+    try:
+        reader = pypdf.PdfReader(path)
+        _unlock(path, reader)
+        return [_normalise_newlines(page.extract_text() or "") for page in reader.pages]
+    except LoadError:
+        raise
+    except (DependencyError, FileNotDecryptedError) as error:
+        raise LoadError(f"{path}: encrypted PDF ({error})") from error
+    except Exception as error:
+        raise LoadError(f"{path}: not a readable PDF ({type(error).__name__}: {error})") from error
+
+
+def _unlock(path: Path, reader: pypdf.PdfReader) -> None:
+    """Open PDFs protected only by an owner password; refuse those that need a user password."""
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise LoadError(f"{path}: encrypted PDF")
+
+
+# --- DOCX ----------------------------------------------------------------------------------
+
+
+def _load_docx(path: Path) -> LoadedDocument:
+    try:
+        document = docx.Document(str(path))
+        lines = [line for block in _body_blocks(document) for line in _block_lines(block)]
+    except Exception as error:  # zip, XML and package errors all mean a damaged file
+        raise LoadError(f"{path}: not a readable DOCX ({type(error).__name__}: {error})") from error
+    text = _normalise_newlines("\n".join(lines))
+    _require_text(path, text)
+    return LoadedDocument(path, text, "docx")
+
+
+def _body_blocks(document: DocxDocument) -> Iterator[Paragraph | Table]:
+    """Paragraphs and tables in body order, including those inside content controls (w:sdt)."""
+    body = document.element.body
+    for element in body.xpath(
+        "./w:p | ./w:tbl | ./w:sdt/w:sdtContent/w:p | ./w:sdt/w:sdtContent/w:tbl"
+    ):
+        is_table = element.tag.endswith("}tbl")
+        yield Table(element, document) if is_table else Paragraph(element, document)
+
+
+def _block_lines(block: Paragraph | Table) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [block.text]
+    return ["\t".join(row) for row in _table_rows(block)]
+
+
+def _table_rows(table: Table) -> list[list[str]]:
+    """Cell texts on the layout grid; a merged cell's text appears once, its other slots empty.
+
+    python-docx repeats a merged cell in every grid slot it spans (across and down), which would
+    duplicate headers like "Mục tiêu cụ thể"; blanking the repeats keeps columns aligned, as in
+    the tab-separated appendix tables of the corpus.
+    """
+    rows: list[list[str]] = []
+    above: list[object] = []  # the w:tc element in each grid slot of the previous row
+    for row in table.rows:
+        cells: list[_Cell | None] = [None] * row.grid_cols_before + list(row.cells)
+        slots = [cell._tc if cell is not None else None for cell in cells]
+        texts = []
+        for column, (cell, slot) in enumerate(zip(cells, slots)):
+            spans_left = column > 0 and slots[column - 1] is slot
+            spans_down = column < len(above) and above[column] is slot
+            repeated = cell is None or spans_left or spans_down
+            texts.append("" if repeated else _cell_text(cell))
+        rows.append(texts)
+        above = slots
+    return rows
+
+
+def _cell_text(cell: _Cell) -> str:
+    """One line per cell: its paragraphs and nested tables joined by spaces."""
+    parts = []
+    for block in cell.iter_inner_content():
+        parts.extend(_block_lines(block))
+    return re.sub(r"[\t\r\n]+", " ", " ".join(parts)).strip()
+
+
+_LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
+    ".txt": _load_text,
+    ".md": _load_text,
+    ".pdf": _load_pdf,
+    ".docx": _load_docx,
+}

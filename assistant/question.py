@@ -1,0 +1,86 @@
+"""Question analysis: which plans it names, what kind of fact it asks for, which year, which
+language. Everything here reads the question and the plans' metadata, never a fixed list of
+known questions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.documents import Plan
+from assistant.text import fold, looks_english
+
+# Intent → folded cue patterns (Vietnamese, unaccented, and English). Order matters: the first
+# matching intent wins, so the specific ones come before the general ones.
+INTENT_CUES: list[tuple[str, str]] = [
+    ("compare", r"\bso sanh\b|\bcompare\b|\bcac ke hoach\b|\bke hoach nao\b|\bwhich plans?\b|\bmoi ke hoach\b|\bnhung ke hoach\b|\bplans? (?:that|which)\b|\bcac phuong\b|\bcac xa\b|\bnoi nao\b"),
+    ("signer", r"\bai ky\b|\bnguoi ky\b|\bky ke hoach\b|\bky ban hanh\b|\bwho signed\b|\bsigner\b|\bsigned\b"),
+    ("number", r"\bso hieu\b|\bso ky hieu\b|\bke hoach so (?:may|bao nhieu)\b|\bso may\b|\bdocument number\b|\bnumber of the plan\b|\bplan number\b"),
+    ("issue_date", r"\bban hanh ngay\b|\bngay ban hanh\b|\bban hanh (?:vao |luc )?(?:ngay|khi) nao\b|\bngay nao\b.*\b(?:ban hanh|ky)\b|\bky ngay\b|\bwhen was\b.*\b(?:issued|signed)\b|\bissue date\b|\bdated\b"),
+    ("replaces", r"\bthay the\b|\breplace"),
+    ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\brecipients?\b|\bsent to\b"),
+    ("basis", r"\bcan cu\b|\bthuc hien ke hoach (?:so|nao)\b|\bdua tren\b|\bvan ban nao\b|\bbased on\b|\bbasis\b|\bimplements?\b|\bparent plan\b"),
+    ("funding", r"\bkinh phi\b|\bngan sach\b|\bnguon von\b|\bbao nhieu tien\b|\btong (?:muc )?dau tu\b|\bdong\b.*\bbao nhieu\b|\bbudget\b|\bfunding\b|\bfunds?\b|\bcost\b|\bmoney\b"),
+    ("report", r"\bbao cao\b|\bgui (?:ve|ke hoach|bao cao)\b|\breport"),
+    ("deadline", r"\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"),
+    ("lead", r"\bchu tri\b|\bdau moi\b|\bphu trach\b|\bchiu trach nhiem chinh\b|\bwho leads?\b|\bin charge\b|\blead agency\b|\bresponsible\b"),
+    ("coordinate", r"\bphoi hop\b|\bcoordinat|\bcooperat"),
+    ("target", r"\bmuc tieu\b|\bchi tieu\b|\bbao nhieu\b|\bty le\b|\btoc do\b|\bdat\b.*\b(?:nam|%)\b|\btarget|\bgoal|\bhow (?:many|much|fast)\b|\bpercent|\brate\b|\bspeed\b"),
+    ("duties", r"\bnhiem vu\b|\btrach nhiem\b|\blam gi\b|\bcong viec\b|\bduties\b|\bduty\b|\btasks?\b|\bwhat (?:must|should|does)\b"),
+]
+
+
+@dataclass
+class QuestionInfo:
+    text: str
+    folded: str
+    intent: str
+    english: bool
+    years: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # plans the question names
+
+
+def detect_intent(folded: str) -> str:
+    for intent, pattern in INTENT_CUES:
+        if re.search(pattern, folded):
+            return intent
+    return "general"
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
+
+
+def plans_named(text: str, plans: list[Plan]) -> list[str]:
+    """Plans whose locality the text names ("xã Tịnh Thiện", "phuong phu son", "Mường Lay"),
+    or whose file name or source path it gives. When no locality matches, the superior unit or
+    province ("Cần Thơ", "Điện Biên") is tried."""
+    words = _words(text)
+    exact = [p.source for p in plans if text.strip() in {p.source, Path(p.source).name, Path(p.source).stem}]
+    if exact:
+        return exact
+    named = [p.source for p in plans
+             if p.metadata.locality_name and _words(p.metadata.locality_name) in words]
+    if named:
+        return named
+    wider = []
+    for plan in plans:
+        meta = plan.metadata
+        parent = re.sub(r"^(?:UBND\s+)?(?:thành phố|thị xã|huyện|tỉnh|quận)\s+", "", meta.parent_unit)
+        for name in (parent, meta.province):
+            if name and len(fold(name)) > 3 and _words(name) in words:
+                wider.append(plan.source)
+                break
+    return wider
+
+
+def analyze(question: str, plans: list[Plan]) -> QuestionInfo:
+    folded = fold(question)
+    return QuestionInfo(
+        text=question,
+        folded=folded,
+        intent=detect_intent(folded),
+        english=looks_english(question),
+        years=re.findall(r"\b(20\d\d)\b", question),
+        sources=plans_named(question, plans),
+    )

@@ -1,0 +1,102 @@
+"""Hybrid retrieval over the loaded index: BM25 and e5 ranks fused by weighted reciprocal rank,
+optionally restricted to some plans.
+
+Weights and the RRF constant are plain constructor arguments, tuned on the evaluation set by
+`evals/` (not on guesses); the defaults are the tuned values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.documents import Clause, Plan
+from assistant.retrieval.dense import DenseIndex, vector_id
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.tokenize import query_tokens
+from assistant.store import plan_key
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: str
+    clause: Clause
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    lexical_weight: float = 1.0
+    dense_weight: float = 1.0
+    rrf_k: float = 20.0
+    depth: int = 60  # how deep each side's ranking is read before fusing
+
+
+class ClauseCorpus:
+    """All indexed clauses in one flat list, in the order the lexical index holds them."""
+
+    def __init__(self, plans: list[tuple[Plan, list[list[str]]]]) -> None:
+        self.plans = [plan for plan, _ in plans]
+        self.entries: list[tuple[str, Clause]] = []
+        tokens: list[list[str]] = []
+        for plan, plan_tokens in plans:
+            for clause, clause_tokens in zip(plan.clauses, plan_tokens):
+                self.entries.append((plan.source, clause))
+                tokens.append(clause_tokens)
+        self.position = {vector_id(plan_key(source), clause.id): i for i, (source, clause) in enumerate(self.entries)}
+        self.sources = np.array([source for source, _ in self.entries], dtype=object)
+        self.lexical = LexicalIndex(tokens)
+
+    def plan(self, source: str) -> Plan | None:
+        return next((p for p in self.plans if p.source == source), None)
+
+
+class HybridRetriever:
+    def __init__(self, corpus: ClauseCorpus, dense: DenseIndex | None, embedder, settings: FusionSettings | None = None):
+        self.corpus = corpus
+        self.dense = dense
+        self.embedder = embedder
+        self.settings = settings or FusionSettings()
+
+    def lexical_ranking(self, question: str, sources: list[str] | None = None) -> list[tuple[int, float]]:
+        scores = self.corpus.lexical.scores(query_tokens(question))
+        if sources:
+            scores = np.where(np.isin(self.corpus.sources, sources), scores, 0.0)
+        depth = min(self.settings.depth, len(scores))
+        if depth == 0:
+            return []
+        top = np.argpartition(-scores, depth - 1)[:depth]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def dense_ranking(self, question: str, sources: list[str] | None = None) -> list[tuple[int, float]]:
+        if self.dense is None or self.embedder is None:
+            return []
+        vector = self.embedder.embed_queries([question])[0]
+        ranking = []
+        for vid, similarity in self.dense.search(vector, self.settings.depth, sources):
+            position = self.corpus.position.get(vid)
+            if position is not None:  # vectors of a half-written plan are ignored
+                ranking.append((position, similarity))
+        return ranking
+
+    def retrieve(self, question: str, k: int = 10, sources: list[str] | None = None) -> list[Hit]:
+        s = self.settings
+        fused: dict[int, float] = {}
+        lexical_ranks: dict[int, int] = {}
+        dense_ranks: dict[int, int] = {}
+        if s.lexical_weight:
+            for rank, (position, _) in enumerate(self.lexical_ranking(question, sources), start=1):
+                lexical_ranks[position] = rank
+                fused[position] = fused.get(position, 0.0) + s.lexical_weight / (s.rrf_k + rank)
+        if s.dense_weight:
+            for rank, (position, _) in enumerate(self.dense_ranking(question, sources), start=1):
+                dense_ranks[position] = rank
+                fused[position] = fused.get(position, 0.0) + s.dense_weight / (s.rrf_k + rank)
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        return [
+            Hit(self.corpus.entries[p][0], self.corpus.entries[p][1], score, lexical_ranks.get(p), dense_ranks.get(p))
+            for p, score in best
+        ]

@@ -1,0 +1,27 @@
+"""Lexical side: BM25 (bm25s) over clause tokens, heading path included.
+
+bm25s is given pre-tokenized Vietnamese (see tokenize.py), so its English stopwords and its
+drop of 1-character tokens never apply. Scores for all clauses come back as one numpy vector,
+which makes a plan filter a mask rather than a second index.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class LexicalIndex:
+    def __init__(self, corpus_tokens: list[list[str]], k1: float = 1.2, b: float = 0.5) -> None:
+        import bm25s
+
+        self.size = len(corpus_tokens)
+        self._bm25 = bm25s.BM25(k1=k1, b=b)
+        if self.size:
+            self._bm25.index(corpus_tokens, show_progress=False)
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        if not self.size or not query_tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        known = [t for t in query_tokens if t in self._bm25.vocab_dict]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

@@ -1,0 +1,59 @@
+"""Vietnamese tokens for lexical matching.
+
+One text yields three kinds of token, so that each way a clause and a question can meet counts:
+- folded syllables ("bao", "cao"): typed without diacritics, or the OCR scan that lost them;
+- folded compounds from underthesea's word segmentation ("w:bao_cao"): "báo cáo" as one word
+  scores above the two syllables scattered in a sentence;
+- accented syllables ("a:báo"): when both sides have diacritics they separate báo/bao/bão.
+Abbreviations are expanded on both sides before tokenizing (UBND ↔ Ủy ban nhân dân).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.text import (canonical, expand_abbreviations, expand_query_abbreviations, fold,
+                            translate_english_terms)
+
+# Function words that carry no topic. Folded, so they apply to any spelling. Question words are
+# stopped too; "truoc", "ngay", "thang" are kept: deadlines are asked with them.
+STOPWORDS = frozenset(
+    """va cua cac nhung cho voi trong theo duoc la co de ve nay do tu tai tren ma nhu nham
+    mot nhieu hoac khi se da dang cung con bi boi ra vao nen neu hay rang vi tung moi
+    ai gi nao sao the khong chua hoi biet xin cho biet nhe a oi
+    the a an of to in for and or is are what who which when how does do did by with on at be""".split()
+)
+_TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*", re.UNICODE)
+_HAS_DIACRITIC = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    from underthesea import word_tokenize  # imported lazily: 2 s, only when tokenizing
+
+    return word_tokenize
+
+
+def _tokens(text: str) -> list[str]:
+    text = canonical(text)
+    tokens: list[str] = []
+    for syllable in _TOKEN.findall(text):
+        folded = fold(syllable)
+        if folded in STOPWORDS:
+            continue
+        tokens.append(folded)
+        if _HAS_DIACRITIC.search(syllable):
+            tokens.append("a:" + syllable.lower())
+    if _HAS_DIACRITIC.search(text):
+        for word in _segmenter()(text):
+            if " " in word:
+                tokens.append("w:" + fold(word).replace(" ", "_"))
+    return tokens
+
+
+def document_tokens(text: str) -> list[str]:
+    return _tokens(expand_abbreviations(text))
+
+
+def query_tokens(text: str) -> list[str]:
+    return _tokens(expand_query_abbreviations(translate_english_terms(text)))
