@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from assistant.documents import Clause, Plan
 from assistant.engine import Answer, Citation, QuestionError
-from assistant.question import QuestionInfo, analyze
+from assistant.question import QuestionInfo, analyze, asks_deadline, strip_localities
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.tokenize import STOPWORDS, query_tokens
-from assistant.text import canonical, expand_abbreviations, fold, has_diacritics, translate_english_terms
+from assistant.text import (canonical, diacritic_ratio, expand_abbreviations, fold, has_diacritics,
+                            translate_english_terms)
 
 NOT_FOUND_VI = "Không tìm thấy thông tin này trong các kế hoạch."
 NOT_FOUND_EN = "Not found: the plans do not state this."
@@ -26,11 +27,12 @@ _NUMBER = re.compile(r"\d")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:trieu|ty|nghin|dong|vnd)\b")
 _PERIODIC = re.compile(r"dinh ky\s+(?:hang|hang|moi)?\s*(?:nam|quy|thang)|hang nam|hang quy|dot xuat")
 # Cue words each intent looks for inside a clause part (folded).
+# Inner letters are wildcards where OCR misreads them ("bao cdo", "Téng hop", "phdi hop").
 _INTENT_PART_CUES = {
-    "report": r"bao cao|gui (?:ve|ke hoach|bao cao)|tong hop",
+    "report": r"bao c\wo\b|gui (?:ve|ke hoach|bao cao)|t\wng hop",
     "deadline": r"truoc ngay|dinh ky|hang nam|hang quy|dot xuat",
-    "lead": r"chu tri|dau moi|phu trach|tham muu",
-    "coordinate": r"phoi hop",
+    "lead": r"chu tr\w\b|dau m\wi|phu trach|tham m\wu",
+    "coordinate": r"ph\w{1,2}\s?hop",
     "funding": r"kinh phi|ngan sach|nguon von|du toan|bo tri",
     "target": r"\d",
     "duties": r".",
@@ -74,7 +76,7 @@ def _coverage(words: list[str], clause: Clause) -> float:
     if not words:
         return 0.0
     context_text = " ".join((*clause.path, clause.text))
-    accented = has_diacritics(context_text) and has_diacritics(" ".join(words))
+    accented = diacritic_ratio(context_text) >= 0.3 and has_diacritics(" ".join(words))
     probe = words if accented else [fold(w) for w in words]
     context = _syllables(context_text, accented)
     unigrams = set(context)
@@ -315,7 +317,9 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
             raise QuestionError(f"plan '{plan}': not found among the indexed plans")
     else:
         sources = info.sources
-    hits = engine.retrieve(question, k=10, sources=sources or None)
+    # The plan filter already does the locality's work; left in the query, its name would pull
+    # the title and date lines of that plan to the top.
+    hits = engine.retrieve(strip_localities(question, engine.plans, sources), k=10, sources=sources or None)
     words = _content_words(info, engine.plans)
     if not hits:
         return _not_found(info, hits)
@@ -347,14 +351,15 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
         parts = _best_parts(info, hits[:6], words, cue, 2)
         if info.intent in {"deadline", "report"}:
             dated = [p for p in parts if _DATE.search(fold(p.text))]
-            if info.intent == "deadline" and not dated:
+            wants_date = info.intent == "deadline" or asks_deadline(info.folded)
+            if wants_date and not dated:
                 periodic = [p for p in parts if _PERIODIC.search(fold(p.text))]
                 if not periodic:
                     return _not_found(info, hits)
                 sentences.append(_quote(periodic[0], citations, info.english))
                 sentences.append("The plan gives no specific date." if info.english
                                  else "Kế hoạch không nêu ngày cụ thể.")
-            parts = dated or parts
+            parts = dated or ([] if sentences else parts)
         if not parts and not sentences:
             parts = _best_parts(info, hits[:3], words, ".", 1)
         for part in parts[: 2 if info.intent not in {"deadline"} else 1]:

@@ -20,7 +20,7 @@ INTENT_CUES: list[tuple[str, str]] = [
     ("replaces", r"\bthay the\b|\breplace"),
     ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\brecipients?\b|\bsent to\b"),
     ("basis", r"\bcan cu\b|\bthuc hien ke hoach (?:so|nao)\b|\bdua tren\b|\bvan ban nao\b|\bbased on\b|\bbasis\b|\bimplements?\b|\bparent plan\b"),
-    ("funding", r"\bkinh phi\b|\bngan sach\b|\bnguon von\b|\bbao nhieu tien\b|\btong (?:muc )?dau tu\b|\bdong\b.*\bbao nhieu\b|\bbudget\b|\bfunding\b|\bfunds?\b|\bcost\b|\bmoney\b"),
+    ("funding", r"\bkinh phi\b|\bngan sach\b|\bnguon von\b|\bbao nhieu (?:tien|dong)\b|\btong (?:muc )?dau tu\b|\bbudget\b|\bfunding\b|\bfunds?\b|\bcost\b|\bmoney\b"),
     ("report", r"\bbao cao\b|\bgui (?:ve|ke hoach|bao cao)\b|\breport"),
     ("deadline", r"\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"),
     ("lead", r"\bchu tri\b|\bdau moi\b|\bphu trach\b|\bchiu trach nhiem chinh\b|\bwho leads?\b|\bin charge\b|\blead agency\b|\bresponsible\b"),
@@ -38,6 +38,13 @@ class QuestionInfo:
     english: bool
     years: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # plans the question names
+
+
+DEADLINE_CUE = r"\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"
+
+
+def asks_deadline(folded: str) -> bool:
+    return re.search(DEADLINE_CUE, folded) is not None
 
 
 def detect_intent(folded: str) -> str:
@@ -84,3 +91,23 @@ def analyze(question: str, plans: list[Plan]) -> QuestionInfo:
         years=re.findall(r"\b(20\d\d)\b", question),
         sources=plans_named(question, plans),
     )
+
+
+def strip_localities(question: str, plans: list[Plan], sources: list[str]) -> str:
+    """The question without the names (and level words) of the plans it is restricted to."""
+    if not sources:
+        return question
+    folded = fold(question)
+    if len(folded) != len(question):
+        return question
+    spans = []
+    for plan in plans:
+        meta = plan.metadata
+        if plan.source not in sources or not meta.locality_name:
+            continue
+        level = "|".join(re.escape(fold(l)) for l in ("thi tran", "thi xa", "thanh pho", "phuong", "xa", "huyen"))
+        pattern = rf"(?:\b(?:{level})\s+)?\b{re.escape(fold(meta.locality_name))}\b"
+        spans += [m.span() for m in re.finditer(pattern, folded)]
+    for start, end in sorted(spans, reverse=True):
+        question = question[:start] + question[end:]
+    return re.sub(r"\s+", " ", question).strip(" ,:;") or question

@@ -16,12 +16,13 @@ from assistant.text import (canonical, expand_abbreviations, expand_query_abbrev
                             translate_english_terms)
 
 # Function words that carry no topic. Folded, so they apply to any spelling. Question words are
-# stopped too; "truoc", "ngay", "thang" are kept: deadlines are asked with them.
+# stopped too; "truoc", "ngay", "thang" are kept: deadlines are asked with them. English words
+# that fold-collide with Vietnamese syllables (an: công an, to: tổ, do: độ, be: bể) are kept.
 STOPWORDS = frozenset(
     """va cua cac nhung cho voi trong theo duoc la co de ve nay do tu tai tren ma nhu nham
     mot nhieu hoac khi se da dang cung con bi boi ra vao nen neu hay rang vi tung moi
     ai gi nao sao the khong chua hoi biet xin cho biet nhe a oi
-    the a an of to in for and or is are what who which when how does do did by with on at be""".split()
+    the of for and or is are what who which when how does did with""".split()
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*", re.UNICODE)
 _HAS_DIACRITIC = re.compile(r"[^\x00-\x7f]")

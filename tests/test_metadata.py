@@ -1,0 +1,48 @@
+"""Plan metadata read from each plan's own header, basis and signature block."""
+from __future__ import annotations
+
+import pytest
+
+EXPECTED = {
+    "phu_my": dict(locality="thị trấn Phú Mỹ", level="thị trấn", number="", issue_date="", signer="Lý Minh Châu",
+                   parent_unit="UBND huyện Phú Tân", period="2023-2025"),
+    "tinh_thien": dict(locality="xã Tịnh Thiện", level="xã", number="/KH-UBND", issue_date="2025-02-03",
+                       signer="Đào Duy Phúc", parent_unit="UBND thành phố Quảng Ngãi", province="Quảng Ngãi"),
+    "muong_lay": dict(locality="thị xã Mường Lay", level="thị xã", number="2855/KH-UBND", issue_date="2023-11-20",
+                      signer="Chui Văn Thành", parent_unit="UBND tỉnh Điện Biên", province="Điện Biên"),
+    "phu_son": dict(level="phường", number="9g/KH-UBND", issue_date="2025-02-13", signer="Nguyén Xuin LAm",
+                    signer_title="CHU TICH", province="Thanh Hoa"),
+    "long_my": dict(locality="phường Long Mỹ", level="phường", number="/KH-UBND", issue_date="2025",
+                    signer="Nguyễn Văn Chì", parent_unit="UBND thành phố Cần Thơ", period="2025-2030"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_metadata_fields(plans, name):
+    meta = plans[name].metadata
+    for field, value in EXPECTED[name].items():
+        assert getattr(meta, field) == value, (name, field)
+
+
+def test_signer_titles_and_recipients(plans):
+    muong_lay = plans["muong_lay"].metadata
+    assert muong_lay.signer_title == "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    assert muong_lay.recipients[0] == "Sở TT và TT tỉnh Điện Biên"
+    assert muong_lay.recipients[-1] == "Lưu: VT, VHTT, CVVX"
+    assert "Sở KH&CN" in plans["long_my"].metadata.recipients
+
+
+def test_parent_documents_and_replacement(plans):
+    long_my = plans["long_my"].metadata
+    assert len(long_my.parent_documents) == 5
+    assert all(doc.startswith("Căn cứ") for doc in long_my.parent_documents)
+    assert "87/KH-UBND" in long_my.parent_documents[-1]
+    assert plans["muong_lay"].metadata.parent_documents[0].startswith("Thực hiện Kế hoạch số 4734/KH-UBND")
+    assert "370/KH-UBND" in plans["phu_son"].metadata.parent_documents[0]
+    replaces = plans["tinh_thien"].metadata.replaces
+    assert len(replaces) == 1 and "35/KH-UBND ngày 12/4/2023" in replaces[0]
+
+
+def test_ocr_plan_locality_is_read_without_diacritics(plans):
+    meta = plans["phu_son"].metadata
+    assert meta.locality == "phường Phu Son" and meta.locality_name == "Phu Son"
