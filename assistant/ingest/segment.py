@@ -333,6 +333,9 @@ def segment(document: LoadedDocument) -> list[Clause]:
             tree.heading(block)
         elif block.kind in _RANK and region in {"body", "appendix"}:
             tree.heading(block)
+        elif region == "recipients" and block.kind != "bullet":
+            tree.root_path = ()  # the signature block after the recipients list
+            tree.leaf(block, "paragraph")
         elif region == "preamble":
             tree.leaf(block, "title" if _is_title(block, tree) else block.kind)
         else:
