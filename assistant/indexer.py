@@ -5,6 +5,7 @@ that fails to load is reported and leaves its previous version (if any) in place
 """
 from __future__ import annotations
 
+import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,19 @@ from assistant.ingest.pipeline import discover, display_source, read_plan
 from assistant.retrieval.dense import DenseIndex, vector_id
 from assistant.retrieval.tokenize import document_tokens
 from assistant.store import INDEX_VERSION, PlanStore, plan_key
+
+
+def _pipeline_fingerprint() -> str:
+    """Hash of the code that turns a file into clauses and tokens: when it changes, an unchanged
+    file must still be re-indexed, or its stored clause ids would disagree with the segmenter."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*(package / "ingest").glob("*.py"), package / "text.py", package / "retrieval" / "tokenize.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PIPELINE = _pipeline_fingerprint()
 
 
 @dataclass
@@ -78,11 +92,11 @@ class Indexer:
                 report.failed.append((source, str(error)))
                 continue
             known = manifest["plans"].get(source)
-            if known and known.get("sha256") == plan.sha256:
+            if known and known.get("sha256") == plan.sha256 and known.get("pipeline") == PIPELINE:
                 report.unchanged.append(source)
                 continue
             self._index_plan(plan)
-            manifest["plans"][source] = {"sha256": plan.sha256, "key": plan_key(source),
+            manifest["plans"][source] = {"sha256": plan.sha256, "pipeline": PIPELINE, "key": plan_key(source),
                                          "clauses": len(plan.clauses), "locality": plan.metadata.locality}
             manifest["embed_model"] = str(getattr(self.embedder, "path", ""))
             self.store.write_manifest(manifest)  # after each plan: a crash loses at most one

@@ -1,0 +1,192 @@
+"""Who: names of bodies ("UBND thị xã", "Phòng Văn hóa và Thông tin thành phố"), actors from
+headings ("3. Công chức Tài chính – Kế toán xã") and sentence subjects ("các doanh nghiệp …").
+
+Names are recognised by their shape in the genre: a head noun (UBND, Phòng, Sở, bộ phận…),
+then capitalised words of the proper name, then an administrative level (xã, phường, thị xã…)
+and its place name. All matching is on the folded twin; text is cut from the source.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.extract.common import strip_numbering
+from assistant.text import fold
+
+_TOKEN = re.compile(r"[\w&]+|[-–]")
+_LEADERS = r"(?:lanh dao|(?:pho\s+)?chu tich|thuong truc)"
+_COUNCIL_NAMES = r"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|dang uy|cong an)"
+_HEAD = re.compile(
+    rf"(?:{_LEADERS}\s+)?(?:{_COUNCIL_NAMES}|bo phan|phong|so|bo|trung tam|cong chuc|van phong|dai|chi cuc|cuc"
+    r"|ban)\b"
+)
+# Bodies that can be named by their level alone ("UBND huyện", "Công an thị xã", "Chủ tịch UBND").
+_COUNCILS = re.compile(rf"(?:{_LEADERS}\s+)?{_COUNCIL_NAMES}$")
+# "xã" but not "Xã hội" (a name, as in "Văn hóa – Xã hội").
+_LEVEL = re.compile(r"(?:thi xa|thi tran|thanh pho|huyen|phuong|xa(?! hoi)|tinh|quan|tp)\b")
+_ABBREVIATED = re.compile(r"\s*\(([A-ZĐ&]{2,})\)")
+# Lower-case words that end a name rather than continue it ("Phòng Văn hóa – Xã hội theo dõi").
+_NAME_STOPS = {"ve", "de", "theo", "ket", "cac", "truoc", "dinh", "hang", "va", "tai", "cua", "voi", "trong",
+               "nhu", "duoc", "co", "la", "xem", "chi", "tong", "to", "thuc", "trien", "bo", "lap", "tham", "qua"}
+
+
+def _next_token(src: str, pos: int, end: int) -> tuple[int, int] | None:
+    """The next word or dash, if only spaces separate it from pos (punctuation ends a name)."""
+    i = pos
+    while i < end and src[i] in " \t":
+        i += 1
+    match = _TOKEN.match(src, i, end)
+    return (i, match.end()) if match else None
+
+
+def match_body(src: str, low: str, pos: int, end: int | None = None) -> tuple[int, int] | None:
+    """Span of one body's name starting exactly at pos, or None."""
+    end = len(src) if end is None else end
+    head = _HEAD.match(low, pos, end)
+    if not head:
+        return None
+    cur, named = head.end(), False
+    abbreviated = _ABBREVIATED.match(src, cur, end)  # "Ủy ban nhân dân (UBND) huyện"
+    if abbreviated:
+        cur = abbreviated.end()
+    lower_ok = False
+    while (token := _next_token(src, cur, end)) is not None:
+        start, stop = token
+        word = low[start:stop]
+        level = _LEVEL.match(low, start, end)
+        if level and src[start].isupper() and " " not in level.group(0):
+            level = None  # "Phòng Quản lý …" is a name; a capitalised level is two words ("UBND Thi xa")
+        if level:
+            cur, named = level.end(), True
+            # the place after a level: "tỉnh Điện Biên", "thành phố Cần Thơ"
+            while (place := _next_token(src, cur, end)) and src[place[0]].isupper() and not _HEAD.match(low, place[0]):
+                cur = place[1]
+            break
+        if src[start].isupper():
+            cur, named, lower_ok = stop, True, True
+        elif word in "-–&":
+            after = _next_token(src, stop, end)
+            if not (after and src[after[0]].isupper()):
+                break
+            cur, named, lower_ok = after[1], True, True  # after a dash comes a name, never a level
+        elif word == "va":
+            after = _next_token(src, stop, end)
+            if not (after and src[after[0]].isupper()) or _HEAD.match(low, after[0]):
+                break  # "… và UBND thành phố" is a second body, not part of this name
+            cur, lower_ok = stop, False
+        elif lower_ok and word not in _NAME_STOPS and named:
+            cur, lower_ok = stop, False  # second syllable of a capitalised word: "Văn hóa"
+        else:
+            break
+    if not named and not _COUNCILS.match(low[pos:head.end()]):
+        return None
+    return pos, cur
+
+
+def match_bodies(src: str, low: str, pos: int, end: int | None = None) -> tuple[int, int] | None:
+    """One body or several joined by "và": "Sở Khoa học và Công nghệ và UBND thành phố"."""
+    end = len(src) if end is None else end
+    first = match_body(src, low, pos, end)
+    if not first:
+        return None
+    stop = first[1]
+    while (joint := re.compile(r"\s+va\s+").match(low, stop, end)) and (more := match_body(src, low, joint.end(), end)):
+        stop = more[1]
+    return first[0], stop
+
+
+def prefer_abbreviation(name: str) -> str:
+    """"Ủy ban nhân dân (UBND) huyện" → "UBND huyện": the form the rest of the plan uses."""
+
+    def replace(match: re.Match[str]) -> str:
+        words, abbreviation = match.group(1).split(), match.group(2)
+        initials = "".join(fold(word)[0] for word in words[-len(abbreviation):])
+        if len(words) >= len(abbreviation) and initials == fold(abbreviation):
+            kept = words[:-len(abbreviation)]
+            return " ".join([*kept, abbreviation])
+        return match.group(0)
+
+    return re.sub(r"^((?:\w+\s+){1,8}?\w+)\s*\(([A-ZĐ&]{2,})\)", replace, name)
+
+
+def body_text(src: str, span: tuple[int, int] | None) -> str:
+    return prefer_abbreviation(src[span[0]:span[1]].strip()) if span else ""
+
+
+# -- actors ----------------------------------------------------------------------------------------
+_ACTOR_HEADING = re.compile(
+    r"(?:de nghi\s+)?(?:cac\s+)?(?:phong|so|ban|bo phan|cong ch\w*|can bo|cong an|trung tam|dai|cong thong tin"
+    r"|doanh nghiep|co quan|don vi|ubnd|uy ban|mttq\w*|mat tran|van phong|hoi|doan|chi cuc|to chuc|nganh)\b"
+)
+_REQUEST = re.compile(r"de nghi\s+")
+# Headings of the assigning section that name a topic, not a body ("6. Chế độ báo cáo").
+_TOPIC = re.compile(r"(?:che do|kinh phi|nhiem vu|trach nhiem|thoi gian|tien do|phan cong|giai phap|noi dung"
+                    r"|muc tieu|bao cao|cong tac|tuyen truyen|kiem tra|so ket|tong ket)\b")
+
+
+def heading_actor(heading: str) -> str:
+    """The actor a Tổ chức thực hiện heading names, or "" when the heading names a topic.
+
+    "1. Phòng Văn hóa và Thông tin thị xã" → the Phòng; "2. Công chức …: Tuyên truyền …" → the part
+    before ":"; "4. Đề nghị MTTQVN và …" → "MTTQVN và …"; "6. Chế độ báo cáo" → "".
+    """
+    text = strip_numbering(heading)
+    text = text.split(":", 1)[0].strip(" .;:*")
+    low = fold(text)
+    words = text.split()
+    # Bodies outside the usual list ("Trạm Y tế xã", "Bưu điện văn hóa xã") still look like names:
+    # short, with a capitalised word after the first or ending on an administrative level.
+    named = (0 < len(words) <= 10 and not _TOPIC.match(low)
+             and (any(word[0].isupper() for word in words[1:]) or re.search(rf"\b{_LEVEL.pattern}$", low)))
+    if not (_ACTOR_HEADING.match(low) or named):
+        return ""
+    request = _REQUEST.match(low)
+    return text[request.end():] if request else text
+
+
+# -- sentence subjects -----------------------------------------------------------------------------
+_GROUP = re.compile(r"\bcac\s+(?:doanh nghiep|don vi|co quan|phong|ban|nganh|bo phan|can bo|cong chuc|so|to chuc"
+                    r"|dia phuong|khu vuc|xa)\b")
+_SUBJECT_END = re.compile(
+    r"\b(?:xay dung|trien khai|to chuc|gui|bao c[a-z]o|phan anh|phan hoi|dinh ky|quan tam|thuc hien|chu dong"
+    r"|can cu|co trach nhiem|chiu trach nhiem|phoi hop|chu tri|tham muu|dam bao|bao dam|tuan thu|nghien cuu)\b"
+    r"|[:;.()]"
+)
+_INTRO = re.compile(r"(?:tren co so|can cu|trong qua trinh|neu|doi voi)\b")
+_ADDRESSED = re.compile(r"(?:yeu cau|de nghi)\s+")
+# A group after these words is an object ("hỗ trợ các cơ quan", "của các doanh nghiệp").
+_OBJECT_MARKERS = {"cua", "cho", "voi", "toi", "den", "tro", "giua", "tai", "trong", "va", "doc", "dan", "nhu",
+                   "vao", "tu", "ve", "tra", "giup"}
+
+
+def _group_at(src: str, low: str, pos: int, end: int) -> tuple[int, int] | None:
+    """"các doanh nghiệp viễn thông trên địa bàn thị xã" up to its verb (or ":")."""
+    stop = _SUBJECT_END.search(low, pos + 4, min(end, pos + 160))
+    if not stop:
+        return None
+    cut = stop.start()
+    while cut > pos and src[cut - 1] in " ,":
+        cut -= 1
+    return (pos, cut) if cut > pos + 4 else None
+
+
+def subject(src: str, low: str, start: int, end: int) -> tuple[int, int] | None:
+    """The explicit subject of a sentence part, when the genre puts one there.
+
+    "Các doanh nghiệp …: định kỳ …", "Yêu cầu các cán bộ … căn cứ …", "Trên cơ sở …, các doanh
+    nghiệp viễn thông … xây dựng …", "Trong quá trình …, vướng mắc các cơ quan … phản ánh về …".
+    """
+    pos = start
+    addressed = _ADDRESSED.match(low, pos, end)
+    if addressed:
+        pos = addressed.end()
+    group = _GROUP.match(low, pos, end)
+    if group:
+        return _group_at(src, low, pos, end)
+    if not _INTRO.match(low, pos, end):
+        return None
+    for group in _GROUP.finditer(low, pos, end):
+        before = low[pos:group.start()].split()
+        if before and before[-1] in _OBJECT_MARKERS:
+            continue
+        return _group_at(src, low, group.start(), end)
+    return None
