@@ -68,6 +68,7 @@ class Engine:
             raise IndexError_(f"{self.index_dir}: no index here; build it with 'assistant ingest' (or 'make run')")
         self.corpus = ClauseCorpus(store.load_all())
         self._embedder = embedder
+        self._query_vectors: dict[str, object] = {}
         self.use_dense = use_dense
         self.dense = DenseIndex(self.index_dir) if use_dense else None
         self.retriever = HybridRetriever(self.corpus, self.dense, self, settings)
@@ -76,9 +77,18 @@ class Engine:
     def open(cls, index_dir: Path | None = None, **kwargs) -> "Engine":
         return cls(index_dir or DEFAULT_INDEX, **kwargs)
 
-    # The retriever asks the engine for query vectors so the model loads only when first needed.
+    # The retriever asks the engine for query vectors so the model loads only when first needed;
+    # recent ones are kept because a comparison retrieves the same question once per plan.
     def embed_queries(self, texts: list[str]):
-        return self.embedder.embed_queries(texts)
+        import numpy as np
+
+        missing = [t for t in texts if t not in self._query_vectors]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_queries(missing)):
+                if len(self._query_vectors) >= 256:
+                    self._query_vectors.pop(next(iter(self._query_vectors)))
+                self._query_vectors[text] = vector
+        return np.stack([self._query_vectors[t] for t in texts])
 
     @property
     def embedder(self):
