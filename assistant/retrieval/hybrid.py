@@ -1,8 +1,8 @@
 """Hybrid retrieval over the loaded index: BM25 and e5 ranks fused by weighted reciprocal rank,
 optionally restricted to some plans.
 
-Weights and the RRF constant are plain constructor arguments, tuned on the evaluation set by
-`evals/` (not on guesses); the defaults are the tuned values.
+Weights and the RRF constant are plain constructor arguments; the defaults are the values tuned
+on the evaluation set (see FusionSettings), not guesses.
 """
 from __future__ import annotations
 
@@ -28,9 +28,13 @@ class Hit:
 
 @dataclass(frozen=True)
 class FusionSettings:
+    """Tuned on evals/gold.jsonl (176 answerable questions, plan filter on): lexical alone gives
+    hit@5 0.903; equal weights with rrf_k 60 drop it to 0.812; dense 0.3 with rrf_k 5 keeps 0.903
+    and lets the multilingual vectors break ties and carry paraphrased or English questions."""
+
     lexical_weight: float = 1.0
-    dense_weight: float = 1.0
-    rrf_k: float = 20.0
+    dense_weight: float = 0.3
+    rrf_k: float = 5.0
     depth: int = 60  # how deep each side's ranking is read before fusing
 
 
