@@ -1,0 +1,611 @@
+"""The web chat (Gradio): four tabs over one shared Engine, plus the `/ask` API endpoint.
+
+    serve(Path("index"))                       # what `assistant serve` / `make run` call
+    demo = build_app(Path("index"))            # tests: demo.launch(prevent_thread_lock=True, ...)
+    Client(url).predict("Ai báo cáo …?", api_name="/ask")   # answer + citations as markdown
+
+No outbound traffic: `assistant` is imported first (analytics and hub telemetry off), the theme
+uses system fonts (no Google Fonts), and the footer keeps only the API link.
+"""
+from __future__ import annotations
+
+import assistant  # noqa: F401  (offline environment before gradio is imported)
+
+import logging
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import gradio as gr
+
+from assistant.documents import LoadError
+from assistant.engine import Engine, QuestionError
+from assistant.text import fold
+from ui import render, tables, uploads
+from ui.state import EngineHolder
+from ui.tables import ALL
+
+log = logging.getLogger("ui")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+TITLE = "Trợ lý kế hoạch địa phương"
+ALL_PLANS = "Tất cả kế hoạch"
+ALL_ACTORS = "Tất cả đơn vị"
+
+THEME = gr.themes.Default(
+    primary_hue="blue", secondary_hue="sky", neutral_hue="slate",
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "Arial", "sans-serif"],
+    font_mono=["ui-monospace", "Consolas", "DejaVu Sans Mono", "monospace"],
+)
+
+CSS = """
+.gradio-container { max-width: 1280px !important; }
+.vi-table, .vi-table * { font-family: var(--font) !important; }
+#app-header h1 { margin: 0 0 2px 0; font-size: 1.5rem; }
+#app-header p { margin: 0; color: var(--body-text-color-subdued); }
+.answer p { margin: 0 0 6px 0; }
+.answer ul { margin: 0 0 6px 1.1em; padding: 0; }
+.answer sup.cite-ref { color: var(--color-accent); font-weight: 600; margin-left: 1px; }
+.answer.not-grounded > p:first-child { color: #9a3412; font-weight: 600; }
+.cites { margin-top: 8px; border-top: 1px solid var(--border-color-primary); padding-top: 6px; }
+.cites-title { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 2px; }
+details.cite { margin: 4px 0; border: 1px solid var(--border-color-primary); border-radius: 6px;
+  background: var(--background-fill-primary); }
+details.cite > summary { cursor: pointer; padding: 4px 8px; font-size: 0.92em; list-style-position: inside; }
+details.cite[open] > summary { border-bottom: 1px solid var(--border-color-primary); }
+details.cite .cite-num { color: var(--color-accent); font-weight: 700; }
+details.cite .cite-path { color: var(--body-text-color-subdued); }
+details.cite code { font-size: 0.9em; }
+details.cite .cite-meta { font-size: 0.82em; color: var(--body-text-color-subdued); padding: 6px 10px 0 10px; }
+details.cite blockquote.cite-text { margin: 6px 10px 8px 10px; padding: 4px 10px;
+  border-left: 3px solid var(--color-accent); white-space: normal; }
+details.cite mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.chat-note { color: var(--body-text-color-subdued); font-style: italic; }
+.chat-warn { color: #9a3412; font-style: normal; }
+.tab-note { padding: 6px 10px; border-radius: 6px; background: var(--background-fill-secondary); }
+.tab-note.warn { background: #fff7ed; color: #9a3412; border: 1px solid #fed7aa; }
+.upload-result ul { margin: 4px 0 0 1.1em; padding: 0; }
+.upload-result ul { list-style: none; margin-left: 0; }
+.upload-result li { margin: 3px 0; }
+.upload-result li::before { font-weight: 700; margin-right: 4px; }
+.upload-result li.ok::before { content: "✓"; color: #15803d; }
+.upload-result li.err::before { content: "✗"; color: #b91c1c; }
+.upload-result li.skip::before { content: "–"; color: #64748b; }
+.upload-result .err-reason { color: #9a3412; }
+.plan-details dl.kv { display: grid; grid-template-columns: max-content 1fr; margin: 0; }
+.plan-details dl.kv dt, .plan-details dl.kv dd { margin: 0; padding: 4px 16px 4px 0;
+  border-bottom: 1px solid var(--border-color-primary); }
+.plan-details dl.kv dt { color: var(--body-text-color-subdued); white-space: nowrap; }
+.plan-details .plan-list-title { margin-top: 8px; font-weight: 600; }
+.plan-details ul { margin: 2px 0 0 1.1em; padding: 0; }
+"""
+
+# Framework strings shown in the page, in Vietnamese (also for browsers set to English: the whole
+# interface is Vietnamese).
+_VI = {
+    "errors.use_via_api": "Dùng qua API",
+    "errors.use_via_api_or_mcp": "Dùng qua API",
+    "upload_text.click_to_upload": "Bấm để chọn tệp",
+    "upload_text.drop_file": "Kéo thả tệp vào đây",
+    "common.or": "hoặc",
+    "common.clear": "Xoá",
+    "common.remove": "Bỏ",
+    "common.download": "Tải về",
+    "common.loading": "Đang tải",
+    "common.error": "Lỗi",
+    "common.empty": "Trống",
+    "common.submit": "Gửi",
+    "chatbot.clear": "Xoá hội thoại",
+    "file.uploading": "Đang tải lên…",
+    "status.queue_position": "Đang chờ: {position}/{size}",
+    "dataframe.sort_ascending": "Sắp xếp tăng dần",
+    "dataframe.sort_descending": "Sắp xếp giảm dần",
+    "dataframe.clear_sort": "Bỏ sắp xếp",
+    "dataframe.filter": "Lọc",
+    "dataframe.clear_filter": "Bỏ lọc",
+}
+
+# Example questions: generic ones, and ones naming a locality (kept only when that plan is indexed).
+EXAMPLES = [
+    ("", "Ai báo cáo UBND thị xã, trước ngày nào?"),
+    ("", "ai bao cao ubnd thi xa truoc ngay nao"),
+    ("Tịnh Thiện", "Công chức Văn hóa – Xã hội xã Tịnh Thiện phải làm gì?"),
+    ("Mường Lay", "Ai ký kế hoạch của thị xã Mường Lay?"),
+    ("Phú Mỹ", "Tỷ lệ dân số trưởng thành có điện thoại thông minh ở thị trấn Phú Mỹ là bao nhiêu?"),
+    ("Long Mỹ", "Kế hoạch của phường Long Mỹ căn cứ văn bản nào?"),
+]
+
+
+def _examples(plans) -> list[str]:
+    names = {fold(p.metadata.locality_name) for p in plans if p.metadata.locality_name}
+    return [q for where, q in EXAMPLES if not where or fold(where) in names][:5]
+
+
+class AssistantBlocks(gr.Blocks):
+    """gr.Blocks whose launch() defaults to this app's theme, CSS, Vietnamese strings and an
+    offline-friendly footer, so tests and `serve` launch the same page."""
+
+    def launch(self, *args, **kwargs):
+        kwargs.setdefault("theme", THEME)
+        kwargs.setdefault("css", CSS)
+        kwargs.setdefault("i18n", gr.I18n(vi=_VI, en=_VI))
+        kwargs.setdefault("footer_links", ["api"])
+        kwargs.setdefault("run_history", False)
+        kwargs.setdefault("max_file_size", 4 * uploads.max_upload_bytes())
+        kwargs.setdefault("quiet", True)
+        kwargs.setdefault("share", False)
+        kwargs.setdefault("mcp_server", False)
+        return super().launch(*args, **kwargs)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _plan_choices(holder: EngineHolder, first: str = ALL_PLANS) -> list[tuple[str, str]]:
+    labels = holder.labels()
+    ordered = sorted(holder.engine.plans, key=lambda p: fold(labels.get(p.source, p.source)))
+    return [(first, ALL)] + [(labels.get(p.source, p.source), p.source) for p in ordered]
+
+
+def _keep(value: str, choices: list[tuple[str, str]]) -> str:
+    return value if value in {v for _, v in choices} else ALL
+
+
+def _question_error(error: Exception) -> str:
+    text = str(error)
+    if "not found among the indexed plans" in text:
+        return "không tìm thấy kế hoạch đã chọn trong kho (có thể vừa bị xoá); hãy chọn lại."
+    return re.sub(r"\s*\([A-Za-z ,]+\)\s*$", "", text)
+
+
+def _note(text: str, warn: bool = False) -> str:
+    return f'<div class="tab-note{" warn" if warn else ""}">{render.escape_text(text)}</div>' if text else ""
+
+
+def _ask(holder: EngineHolder, question: str, plan: str):
+    """engine.ask with the model loaded once under a lock; returns (Answer, labels)."""
+    holder.embedder()
+    engine = holder.engine
+    return engine.ask(question, plan=None if not plan or plan == ALL else plan), holder.labels()
+
+
+# -- build ---------------------------------------------------------------------------------------
+def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Blocks:
+    """The app over an index folder, or over an engine factory (tests)."""
+    if isinstance(source, EngineHolder):
+        holder = source
+    elif callable(source):
+        holder = EngineHolder(source)
+    else:
+        index_dir = Path(source)
+        holder = EngineHolder(lambda: Engine.open(index_dir))
+    upload_folder = uploads.upload_dir()
+
+    def uploaded(src: str) -> bool:
+        return uploads.is_uploaded(src, upload_folder)
+
+    plan_choices = _plan_choices(holder)
+
+    with AssistantBlocks(title=TITLE, analytics_enabled=False) as demo:
+        demo.holder = holder  # for tests and serve()
+        gr.HTML(f"<div id='app-header'><h1>{TITLE}</h1><p>Hỏi đáp có trích dẫn trên các kế hoạch của xã, phường, "
+                f"thị trấn, thị xã — câu hỏi có dấu hoặc không dấu.</p></div>")
+        with gr.Tabs():
+            # ---------------------------------------------------------------- 1. Hỏi đáp
+            with gr.Tab("Hỏi đáp", id="chat"):
+                chatbot = gr.Chatbot(
+                    label="Hội thoại", show_label=False, height=520, buttons=[], allow_tags=False, latex_delimiters=[],
+                    sanitize_html=True, render_markdown=True, feedback_options=None, layout="bubble",
+                    placeholder=("<b>Hỏi về các kế hoạch trong kho</b><br>Ví dụ: “Ai báo cáo UBND thị xã, trước "
+                                 "ngày nào?”. Mỗi câu trả lời có trích dẫn [1], [2]… — bấm vào để xem nguyên văn "
+                                 "điều khoản."),
+                    elem_id="chatbot",
+                )
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(placeholder="Nhập câu hỏi (có dấu hoặc không dấu) rồi nhấn Enter…",
+                                          label="Câu hỏi", scale=5, lines=1, max_lines=4, autofocus=True,
+                                          max_length=2000, elem_id="question")
+                    chat_plan = gr.Dropdown(plan_choices, value=ALL, label="Tìm trong", scale=2, min_width=180,
+                                            elem_id="chat-plan")
+                    with gr.Column(scale=1, min_width=130):
+                        ask_btn = gr.Button("Hỏi", variant="primary", elem_id="ask-btn")
+                        new_btn = gr.Button("Hội thoại mới", variant="secondary", size="sm", elem_id="new-btn")
+                gr.Examples([[q] for q in _examples(holder.engine.plans)], inputs=[question],
+                            label="Câu hỏi mẫu (bấm để điền vào ô hỏi)")
+                with gr.Accordion("Sao chép câu trả lời kèm trích dẫn", open=False, elem_id="copy-acc"):
+                    copy_box = gr.Textbox(label="Câu trả lời gần nhất (văn bản thuần)", lines=6, max_lines=16,
+                                          interactive=False, buttons=["copy"], elem_id="copy-box")
+                history = gr.State([])
+
+            # ---------------------------------------------------------------- 2. Trách nhiệm
+            with gr.Tab("Trách nhiệm & thời hạn", id="duties"):
+                with gr.Row():
+                    ob_plan = gr.Dropdown(plan_choices, value=ALL, label="Kế hoạch", elem_id="ob-plan")
+                    ob_actor = gr.Dropdown([(ALL_ACTORS, ALL)], value=ALL, label="Đơn vị thực hiện", filterable=True,
+                                           elem_id="ob-actor")
+                    ob_sort = gr.Dropdown([(v, k) for k, v in tables.SORTS.items()], value="deadline",
+                                          label="Sắp xếp theo", elem_id="ob-sort")
+                ob_note = gr.HTML(elem_id="ob-note")
+                ob_table = gr.Dataframe(interactive=False, elem_classes=["vi-table"], wrap=True, max_height=560,
+                                        show_search="search",
+                                        label="Ai làm gì, báo cáo ai, trước ngày nào", elem_id="ob-table",
+                                        column_widths=["10%", "14%", "7%", "28%", "11%", "8%", "10%", "7%", "5%"],
+                                        max_chars=400)
+                with gr.Row():
+                    csv_btn = gr.DownloadButton("Tải bảng CSV", elem_id="ob-csv", variant="secondary")
+                    ics_btn = gr.DownloadButton("Tải lịch thời hạn (.ics)", elem_id="ob-ics", variant="secondary")
+
+            # ---------------------------------------------------------------- 3. Chỉ tiêu
+            with gr.Tab("Chỉ tiêu", id="targets"):
+                tg_plan = gr.Dropdown(plan_choices, value=ALL, label="Kế hoạch", elem_id="tg-plan")
+                tg_note = gr.HTML(elem_id="tg-note")
+                tg_table = gr.Dataframe(interactive=False, elem_classes=["vi-table"], wrap=True, max_height=420,
+                                        show_search="search",
+                                        label="Chỉ tiêu theo kế hoạch", elem_id="tg-table",
+                                        column_widths=["13%", "43%", "7%", "7%", "9%", "7%", "8%", "6%"])
+                gr.Markdown("#### So sánh một chỉ tiêu giữa các kế hoạch và các năm")
+                tg_indicator = gr.Dropdown([], label="Chỉ tiêu", filterable=True, elem_id="tg-indicator")
+                tg_chart = gr.BarPlot(x="Cột", y="Giá trị", color="Kế hoạch", x_title=" ", y_title="Giá trị",
+                                      height=420, show_label=False, elem_id="tg-chart", color_title="Kế hoạch",
+                                      tooltip=["Kế hoạch", "Năm", "Giá trị", "Đơn vị"])
+
+            # ---------------------------------------------------------------- 4. Tài liệu
+            with gr.Tab("Tài liệu", id="docs"):
+                docs_note = gr.HTML(elem_id="docs-note")
+                docs_table = gr.Dataframe(interactive=False, elem_classes=["vi-table"], wrap=True, max_height=480,
+                                          label="Các kế hoạch trong kho",
+                                          elem_id="docs-table", max_chars=160,
+                                          column_widths=["12%", "8%", "12%", "9%", "14%", "23%", "6%", "7%", "9%"])
+                with gr.Row():
+                    with gr.Column(scale=2):
+                        doc_pick = gr.Dropdown(plan_choices[1:], value=None, label="Xem chi tiết kế hoạch",
+                                               elem_id="doc-pick")
+                        doc_details = gr.HTML(elem_id="doc-details")
+                    with gr.Column(scale=1):
+                        gr.Markdown(
+                            f"#### Thêm kế hoạch\nTệp **.txt, .md, .pdf, .docx**, tối đa "
+                            f"{uploads.format_mb(uploads.max_upload_bytes())} MB mỗi tệp. Tệp được lưu vào kho tải lên "
+                            f"và hỏi được ngay khi xử lý xong; kế hoạch đã có không bị ảnh hưởng.")
+                        upload_box = gr.File(label="Tệp kế hoạch", file_count="multiple", type="filepath",
+                                             height=140, elem_id="upload")
+                        upload_result = gr.HTML(elem_classes=["upload-result"], elem_id="upload-result")
+                        gr.Markdown("#### Xoá kế hoạch đã tải lên\nChỉ xoá được kế hoạch tải lên qua trang này; "
+                                    "kho có sẵn (thư mục corpus) do quản trị cập nhật bằng `assistant ingest`.")
+                        rm_pick = gr.Dropdown([], value=None, label="Kế hoạch đã tải lên", elem_id="rm-pick")
+                        rm_btn = gr.Button("Xoá khỏi kho", variant="stop", elem_id="rm-btn")
+                        rm_result = gr.HTML(elem_id="rm-result")
+
+        # ==================================================================== events
+        def respond(message, plan, messages):
+            text = (message or "").strip()
+            if not text:  # an empty message is ignored
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
+            messages = list(messages or []) + [{"role": "user", "content": render.escape_text(text)}]
+            waiting = "Đang tìm trong các kế hoạch…"
+            if not holder.model_loaded():
+                waiting += " (lần hỏi đầu tiên cần nạp mô hình, khoảng 10 giây)"
+            yield (messages + [{"role": "assistant", "content": render.render_message_html(waiting)}], "",
+                   messages, gr.skip())
+            copy_text = gr.skip()
+            try:
+                answer, labels = _ask(holder, text, plan)
+                reply = render.render_answer_html(answer, labels)
+                copy_text = render.render_answer_text(answer, labels)
+            except QuestionError as error:
+                reply = render.render_message_html(f"Không hỏi được: {_question_error(error)}", "warn")
+            except Exception as error:  # never a traceback in the page
+                log.exception("ask failed")
+                reply = render.render_message_html(f"Lỗi khi trả lời ({type(error).__name__}). Hãy thử lại; "
+                                                   f"nếu lỗi lặp lại, báo quản trị.", "warn")
+            messages = messages + [{"role": "assistant", "content": reply}]
+            yield messages, "", messages, copy_text
+
+        chat_io = dict(inputs=[question, chat_plan, history], outputs=[chatbot, question, history, copy_box],
+                       api_visibility="private", concurrency_limit=4, concurrency_id="ask")
+        question.submit(respond, **chat_io)
+        ask_btn.click(respond, **chat_io)
+
+        def new_conversation():
+            return [], [], "", ""
+
+        new_btn.click(new_conversation, outputs=[chatbot, history, copy_box, question], api_visibility="private")
+        chatbot.clear(lambda: ([], ""), outputs=[history, copy_box], api_visibility="private")
+
+        # -- responsibilities
+        def obligations_view(plan, actor, sort):
+            data = holder.extracted()
+            labels = holder.labels()
+            actor_choices = [(ALL_ACTORS, ALL)] + [(a, a) for a in tables.actors(data.obligations, plan)]
+            actor = _keep(actor, actor_choices)
+            if data.error:
+                empty = tables.obligations_frame([], labels)
+                return (gr.update(choices=actor_choices, value=ALL), _note(data.error, warn=True), empty,
+                        gr.update(value=None, interactive=False), gr.update(value=None, interactive=False))
+            rows = tables.filter_obligations(data.obligations, plan, actor, sort or "deadline")
+            frame = tables.obligations_frame(rows, labels)
+            dated = sum(1 for o in rows if (o.deadline or "").strip())
+            note = f"{len(rows)} dòng trách nhiệm, {dated} dòng có thời hạn."
+            if data.warnings:
+                note += " Không trích xuất được: " + "; ".join(data.warnings)
+            csv_path = tables.write_csv(frame, "trach-nhiem-thoi-han.csv")
+            ics = None
+            if data.to_ics is not None:
+                try:
+                    ics = tables.write_ics(rows, data.to_ics)
+                except Exception:
+                    log.exception("ics export failed")
+            ics_update = (gr.update(value=str(ics), interactive=True, label="Tải lịch thời hạn (.ics)") if ics else
+                          gr.update(value=None, interactive=False, label="Lịch .ics (chưa có)"))
+            return (gr.update(choices=actor_choices, value=actor), _note(note, bool(data.warnings)), frame,
+                    gr.update(value=str(csv_path), interactive=True), ics_update)
+
+        ob_outputs = [ob_actor, ob_note, ob_table, csv_btn, ics_btn]
+        for control in (ob_plan, ob_actor, ob_sort):
+            control.input(obligations_view, inputs=[ob_plan, ob_actor, ob_sort], outputs=ob_outputs,
+                          api_visibility="private")
+
+        # -- targets
+        def targets_view(plan, key):
+            data = holder.extracted()
+            labels = holder.labels()
+            if data.error:
+                return (_note(data.error, warn=True), tables.targets_frame([], labels),
+                        gr.update(choices=[], value=None), None)
+            frame = tables.targets_frame(data.targets, labels, plan)
+            choices = tables.indicator_choices(data.targets)
+            key = key if key in {k for _, k in choices} else (choices[0][1] if choices else None)
+            note = f"{len(frame)} chỉ tiêu." + (" Không trích xuất được: " + "; ".join(data.warnings)
+                                                 if data.warnings else "")
+            return (_note(note, bool(data.warnings)), frame, gr.update(choices=choices, value=key),
+                    _chart(data, labels, key))
+
+        def _chart(data, labels, key):
+            frame = tables.chart_frame(data.targets, labels, key) if key else tables.chart_frame([], labels, "")
+            units = sorted({u for u in frame["Đơn vị"] if u})
+            return gr.update(value=frame, y_title=units[0] if len(units) == 1 else "Giá trị",
+                             sort=list(frame["Cột"]), x_label_angle=0 if len(frame) <= 4 else -20)
+
+        def chart_view(key):
+            return _chart(holder.extracted(), holder.labels(), key)
+
+        tg_plan.input(targets_view, inputs=[tg_plan, tg_indicator], outputs=[tg_note, tg_table, tg_indicator, tg_chart],
+                      api_visibility="private")
+        tg_indicator.input(chart_view, inputs=[tg_indicator], outputs=[tg_chart], api_visibility="private")
+
+        # -- documents
+        def docs_view():
+            plans = holder.engine.plans
+            added = sum(1 for p in plans if uploaded(p.source))
+            note = f"{len(plans)} kế hoạch trong kho" + (f", trong đó {added} kế hoạch tải lên." if added else ".")
+            return _note(note), tables.plans_frame(plans, holder.labels(), uploaded)
+
+        def details_view(src):
+            engine = holder.engine
+            plan = engine.plan(src) if src else None
+            if plan is None:
+                return ""
+            label = holder.labels().get(plan.source, plan.source)
+            return render.render_plan_details(plan, label, uploaded(plan.source))
+
+        doc_pick.input(details_view, inputs=[doc_pick], outputs=[doc_details], api_visibility="private")
+
+        def removable_choices():
+            labels = holder.labels()
+            return [(f"{labels.get(p.source, p.source)} — {Path(p.source).name}", p.source)
+                    for p in holder.engine.plans if uploaded(p.source)]
+
+        # -- refresh everything (page load, after an upload or a removal)
+        def refresh_all(chat_p, ob_p, ob_a, ob_s, tg_p, tg_k, doc_p):
+            choices = _plan_choices(holder)
+            chat_p, ob_p, tg_p = (_keep(v, choices) for v in (chat_p, ob_p, tg_p))
+            doc_p = doc_p if doc_p in {v for _, v in choices[1:]} else (choices[1][1] if len(choices) > 1 else None)
+            rm_choices = removable_choices()
+            return (gr.update(choices=choices, value=chat_p),
+                    gr.update(choices=choices, value=ob_p), *obligations_view(ob_p, ob_a, ob_s),
+                    gr.update(choices=choices, value=tg_p), *targets_view(tg_p, tg_k),
+                    *docs_view(), gr.update(choices=choices[1:], value=doc_p), details_view(doc_p),
+                    gr.update(choices=rm_choices, value=None))
+
+        refresh_inputs = [chat_plan, ob_plan, ob_actor, ob_sort, tg_plan, tg_indicator, doc_pick]
+        refresh_outputs = [chat_plan, ob_plan, *ob_outputs, tg_plan, tg_note, tg_table, tg_indicator, tg_chart,
+                           docs_note, docs_table, doc_pick, doc_details, rm_pick]
+        demo.load(refresh_all, inputs=refresh_inputs, outputs=refresh_outputs, api_visibility="private",
+                  show_progress="hidden")
+
+        # -- upload
+        def upload(files, progress=gr.Progress()):
+            files = [f for f in (files or []) if f]
+            if not files:
+                return gr.skip(), gr.skip()
+            return _upload_result_html(process_uploads(holder, files, upload_folder, progress)), None
+
+        upload_box.upload(upload, inputs=[upload_box], outputs=[upload_result, upload_box], api_visibility="private",
+                          concurrency_limit=1, concurrency_id="write", show_progress_on=[upload_box]).then(
+            refresh_all, inputs=refresh_inputs, outputs=refresh_outputs, api_visibility="private",
+            show_progress="hidden")
+
+        # -- removal
+        def remove(src):
+            if not src:
+                return _note("Hãy chọn một kế hoạch đã tải lên.", warn=True)
+            return remove_plan(holder, src, upload_folder)
+
+        rm_btn.click(remove, inputs=[rm_pick], outputs=[rm_result], api_visibility="private",
+                     concurrency_limit=1, concurrency_id="write").then(
+            refresh_all, inputs=refresh_inputs, outputs=refresh_outputs, api_visibility="private",
+            show_progress="hidden")
+
+        # -- API
+        def ask(question: str, plan: str = "") -> str:
+            """Trả lời một câu hỏi về các kế hoạch; kết quả là markdown: câu trả lời rồi danh sách trích dẫn
+            [n] (kế hoạch, tệp, điều khoản, mục, nguyên văn). `plan`: tên địa phương hoặc tên tệp (tuỳ chọn)."""
+            text = (question or "").strip()
+            if not text:
+                raise gr.Error("Câu hỏi trống.")
+            try:
+                answer, labels = _ask(holder, text, (plan or "").strip() or ALL)
+            except QuestionError as error:
+                raise gr.Error(_question_error(error)) from None
+            return render.render_answer_markdown(answer, labels)
+
+        gr.api(ask, api_name="ask", concurrency_limit=4, concurrency_id="ask")
+    return demo
+
+
+# -- upload and removal (module level: unit tests call them) -------------------------------------
+def process_uploads(holder: EngineHolder, files, folder: Path, progress=None) -> list[tuple[str, str, str]]:
+    """Validate, store and index uploaded files; one (status, name, message) per file, status in
+    ok | err | skip. A refused or failing file changes nothing; the index is reloaded once at the end."""
+    from assistant.indexer import Indexer
+    from assistant.ingest.pipeline import read_plan
+
+    def step(fraction: float, text: str) -> None:
+        if progress is not None:
+            progress(fraction, desc=text)
+
+    results: list[tuple[str, str, str]] = []
+    changed = False
+    total = len(files)
+    limit = uploads.max_upload_bytes()
+    for number, item in enumerate(files):
+        path = Path(getattr(item, "name", None) or getattr(item, "path", None) or str(item))
+        name = getattr(item, "orig_name", None) or path.name
+        base = number / total
+        step(base, f"[{number + 1}/{total}] Kiểm tra {name}")
+        staged = None
+        try:
+            stored = uploads.check_file(path, name, limit)
+            target = uploads.destination(folder, stored)
+            staged = uploads.stage(path, stored)
+            step(base + 0.2 / total, f"[{number + 1}/{total}] Đọc và phân đoạn {name}")
+            try:
+                plan = read_plan(staged, max_bytes=limit)
+            except LoadError as error:
+                raise uploads.UploadRejected(name, uploads.load_error_reason(str(error), staged)) from None
+            if not plan.clauses:
+                raise uploads.UploadRejected(name, "không tìm thấy nội dung nào để lập chỉ mục")
+            twin = next((p.source for p in holder.engine.plans if p.sha256 == plan.sha256
+                         and uploads.source_path(p.source) != target), None)
+            if twin:
+                results.append(("skip", name, f"đã có trong kho (cùng nội dung với {twin}); không thêm lại"))
+                continue
+            step(base + 0.4 / total, f"[{number + 1}/{total}] Tạo chỉ mục cho {name} "
+                                     f"({len(plan.clauses)} điều khoản; lần đầu cần nạp mô hình)")
+            with holder.write_lock:
+                previous = uploads.place(staged, target)
+                try:
+                    indexer = Indexer(holder.engine.index_dir, holder.embedder)
+                    report = indexer.ingest([target], max_bytes=limit)
+                except Exception:
+                    uploads.restore(target, previous)
+                    raise
+                if report.failed:
+                    uploads.restore(target, previous)
+                    reason = report.failed[0][1]
+                    raise uploads.UploadRejected(name, uploads.load_error_reason(reason, target))
+                if report.changed:
+                    changed = True
+            label = plan.metadata.locality or Path(stored).stem
+            verb = ("đã cập nhật" if report.updated else "đã thêm" if report.added else "không đổi (đã có)")
+            results.append(("ok", name, f"{verb}: {label} — {len(plan.clauses)} điều khoản, lưu thành "
+                                        f"{target.name}; có thể hỏi ngay."))
+        except uploads.UploadRejected as error:
+            results.append(("err", name, error.reason))
+        except Exception as error:
+            log.exception("upload of %s failed", name)
+            results.append(("err", name, f"lỗi khi lập chỉ mục ({type(error).__name__}); kho không thay đổi"))
+        finally:
+            if staged is not None:
+                shutil.rmtree(staged.parent, ignore_errors=True)
+    if changed:
+        step(0.98, "Nạp lại chỉ mục")
+        with holder.write_lock:
+            holder.reload()
+    step(1.0, "Xong")
+    return results
+
+
+def _upload_result_html(results: list[tuple[str, str, str]]) -> str:
+    items = []
+    for status, name, message in results:
+        reason = (f'<span class="err-reason">{render.escape_text(message)}</span>' if status == "err"
+                  else render.escape_text(message))
+        items.append(f'<li class="{status}"><b>{render.escape_text(name)}</b>: {reason}</li>')
+    ok = sum(1 for s, _, _ in results if s == "ok")
+    head = f"Đã xử lý {len(results)} tệp: {ok} thành công, {len(results) - ok} không thêm."
+    return f"<div>{render.escape_text(head)}<ul>{''.join(items)}</ul></div>"
+
+
+def remove_plan(holder: EngineHolder, source: str, folder: Path) -> str:
+    """Remove an uploaded plan from the index and delete its stored file. Plans of the shipped
+    corpus are not removable here: `assistant ingest` would add them back."""
+    from assistant.indexer import Indexer
+
+    if not uploads.is_uploaded(source, folder):
+        return _note(f"Không xoá: {source} không phải kế hoạch tải lên qua trang này.", warn=True)
+    label = holder.labels().get(source, source)
+    with holder.write_lock:
+        indexer = Indexer(holder.engine.index_dir, holder.embedder)
+        removed = indexer.remove(source)
+        path = uploads.source_path(source)
+        if path.is_file():
+            path.unlink()
+        holder.reload()
+    if not removed:
+        return _note(f"{label}: không còn trong kho.", warn=True)
+    return _note(f"Đã xoá {label} ({Path(source).name}) khỏi kho.")
+
+
+# -- serve ---------------------------------------------------------------------------------------
+def _env_or(value, default, name: str, cast=str):
+    raw = os.environ.get(name, "").strip()
+    if raw and value == default:
+        try:
+            return cast(raw)
+        except ValueError:
+            print(f"assistant: {name}={raw!r} is not valid; using {value}", file=sys.stderr)
+    return value
+
+
+def serve(index_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Serve the web chat until interrupted; host and port also from ASSISTANT_HOST /
+    ASSISTANT_PORT (a value given explicitly wins over the environment)."""
+    from assistant.store import IndexError_
+
+    started = time.perf_counter()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("ui").setLevel(logging.INFO)
+    host = _env_or(host, DEFAULT_HOST, "ASSISTANT_HOST")
+    port = _env_or(port, DEFAULT_PORT, "ASSISTANT_PORT", int)
+    try:
+        holder = EngineHolder(lambda: Engine.open(Path(index_dir)))
+        import bm25s  # noqa: F401  (it sets its own logger to DEBUG on import; quiet it after)
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        holder.engine  # fail now, with the CLI's message, when there is no index
+    except IndexError_ as error:
+        print(f"assistant: {error}", file=sys.stderr)
+        return 1
+    demo = build_app(holder)
+    try:
+        demo.launch(server_name=host, server_port=port, prevent_thread_lock=True)
+    except OSError as error:
+        print(f"assistant: cannot serve on {host}:{port} ({error})", file=sys.stderr)
+        return 1
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"{TITLE}: http://{shown}:{port}  ({len(holder.engine.plans)} kế hoạch; sẵn sàng sau "
+          f"{time.perf_counter() - started:.1f} s; Ctrl+C để dừng)", flush=True)
+    if os.environ.get("ASSISTANT_WARMUP", "1") != "0":
+        threading.Thread(target=holder.warm_up, name="warm-up", daemon=True).start()
+    try:
+        demo.block_thread()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        demo.close()
+    return 0

@@ -1,0 +1,86 @@
+"""One Engine per process, shared by every browser tab.
+
+Questions read `holder.engine` (a plain attribute read, so an answer in flight keeps the engine
+it started with); uploads and removals take `write_lock`, change the index on disk, then swap in
+a freshly opened Engine that reuses the loaded embedding model. Derived data (plan labels,
+responsibilities, targets) is cached per engine generation.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from ui.render import plan_labels
+from ui.tables import Extracted, extract_all
+
+log = logging.getLogger(__name__)
+
+
+class EngineHolder:
+    def __init__(self, factory: Callable[[], object]) -> None:
+        self._factory = factory
+        self._engine = None
+        self._open_lock = threading.Lock()
+        self._model_lock = threading.Lock()
+        self.write_lock = threading.Lock()
+        self.generation = 0
+        self._cache: dict[str, object] = {}
+        self._cache_generation = -1
+
+    # -- the engine --------------------------------------------------------------------------------
+    @property
+    def engine(self):
+        if self._engine is None:
+            with self._open_lock:
+                if self._engine is None:
+                    self._engine = self._factory()
+        return self._engine
+
+    def embedder(self):
+        """The embedding model, loaded once (first question or first upload), under a lock so two
+        first questions at the same moment do not load it twice."""
+        engine = self.engine
+        with self._model_lock:
+            return engine.embedder
+
+    def model_loaded(self) -> bool:
+        return getattr(self._engine, "_embedder", None) is not None
+
+    def warm_up(self) -> None:
+        """Load the model in the background after start, so the first question is quick."""
+        started = time.perf_counter()
+        try:
+            self.embedder().embed_queries(["khởi động"])
+            log.info("embedding model ready in %.1f s", time.perf_counter() - started)
+        except Exception:  # the first question will report the problem to the user
+            log.exception("warm-up failed")
+
+    def reload(self) -> None:
+        """Open the index again after it changed on disk (call with write_lock held)."""
+        old = self._engine
+        index_dir = getattr(old, "index_dir", None)
+        model = getattr(old, "_embedder", None)
+        if old is not None and index_dir is not None:
+            new = type(old).open(Path(index_dir), embedder=model)
+        else:
+            new = self._factory()
+        self._engine = new
+        self.generation += 1
+
+    # -- derived data ------------------------------------------------------------------------------
+    def _cached(self, name: str, build: Callable[[], object]):
+        if self._cache_generation != self.generation:
+            self._cache = {}
+            self._cache_generation = self.generation
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]
+
+    def labels(self) -> dict[str, str]:
+        return self._cached("labels", lambda: plan_labels(self.engine.plans))
+
+    def extracted(self) -> Extracted:
+        return self._cached("extracted", lambda: extract_all(self.engine.plans))
