@@ -15,8 +15,8 @@ from assistant.engine import Answer, Citation, QuestionError
 from assistant.question import QuestionInfo, analyze, asks_deadline, strip_localities
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.tokenize import STOPWORDS, query_tokens
-from assistant.text import (canonical, diacritic_ratio, expand_abbreviations, fold, has_diacritics,
-                            translate_english_terms)
+from assistant.text import (apply_synonyms, canonical, diacritic_ratio, expand_abbreviations, fold,
+                            has_diacritics, translate_english_terms)
 
 NOT_FOUND_VI = "Không tìm thấy thông tin này trong các kế hoạch."
 NOT_FOUND_EN = "Not found: the plans do not state this."
@@ -56,17 +56,28 @@ def _syllables(text: str, accented: bool) -> list[str]:
     return words if accented else [fold(w) for w in words]
 
 
+# Words that shape a question but are never the topic ("bao lâu một lần", "những việc gì").
+_QUESTION_FILLERS = {"lâu", "lần", "mấy", "nhiêu", "gì", "nào", "làm", "phải", "cần", "những", "đâu",
+                     "không", "hãy", "biết", "lau", "lan", "nhieu", "dau", "khong", "ơ", "ở", "o", "sẽ", "se",
+                     "thì", "là", "vậy", "vay", "dùng", "dung"}
+
+
 def _content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     """Topic syllables of the question in order (for bigrams): no stopwords, no locality names,
-    no level words; accented when the question has diacritics."""
+    no level words; accented when the question has diacritics. An English question counts only
+    its domain terms, in their Vietnamese translation: English words never occur in the plans."""
     names = set()
     for plan in plans:
         names.update(fold(plan.metadata.locality_name).split())
     level_words = {"xa", "phuong", "thi", "tran", "huyen", "tinh", "thanh", "pho", "ke", "hoach", "plan", "nam"}
-    accented = has_diacritics(info.text)
-    text = info.text if not info.english else translate_english_terms(info.text)
+    if info.english:
+        text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(info.text)))
+        text += " " + " ".join(re.findall(r"\b[A-Z]{2,}[A-Za-z&-]*\b", info.text))  # abbreviations: UBND, BTS
+    else:
+        text = apply_synonyms(info.text, keep_original=False)
+    accented = has_diacritics(text)
     return [w for w in _syllables(text, accented) if fold(w) not in names and fold(w) not in level_words
-            and fold(w) not in STOPWORDS and not w.isdigit()]
+            and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
 
 
 def _coverage(words: list[str], clause: Clause) -> float:
@@ -148,15 +159,22 @@ def _not_found(info: QuestionInfo, hits: list[Hit]) -> Answer:
 
 
 def _best_parts(info: QuestionInfo, hits: list[Hit], words: list[str], cue: str, limit: int) -> list[_Part]:
-    """Clause parts that carry the intent's cue, ranked by retrieval rank and word overlap."""
+    """Clause parts that carry the intent's cue, ranked by word overlap with the question (the
+    heading path counts), retrieval rank, and whether the part holds the question's own cue
+    phrase ("đầu mối" asked → the part saying "đầu mối")."""
+    asked_cues = {m.group(0) for m in re.finditer(cue, info.folded)} if cue != "." else set()
     parts: list[_Part] = []
     for rank, hit in enumerate(hits):
+        heading = fold(" ".join(hit.clause.path))
         for part in _split_parts(hit.clause.text) or [hit.clause.text]:
             folded = fold(part)
             if not re.search(cue, folded):
                 continue
-            overlap = sum(fold(w) in folded for w in words) / max(1, len(words))
-            parts.append(_Part(hit, part, overlap + 1.0 / (1 + rank)))
+            overlap = sum(fold(w) in folded or fold(w) in heading for w in words) / max(1, len(words))
+            bonus = 1.0 if any(c in folded for c in asked_cues) else 0.0
+            if info.years and any(y in part or y in " ".join(hit.clause.path) for y in info.years):
+                bonus += 0.5  # "năm 2025" asked: the 2025 bullet, not the 2030 one
+            parts.append(_Part(hit, part, 2 * overlap + bonus + 1.0 / (1 + rank)))
     parts.sort(key=lambda p: -p.score)
     chosen: list[_Part] = []
     for part in parts:
@@ -167,8 +185,19 @@ def _best_parts(info: QuestionInfo, hits: list[Hit], words: list[str], cue: str,
     return chosen
 
 
+def _year_heading(clause: Clause) -> str:
+    """The nearest heading naming a year ("1. Mục tiêu đến năm 2025"), when the clause does not."""
+    if re.search(r"\b20\d\d\b", clause.text):
+        return ""
+    for heading in reversed(clause.path):
+        if re.search(r"\b20\d\d\b", heading) and len(heading) <= 120:
+            return _UNIT_LEVEL_HEADING.sub("", heading).rstrip(" .:")
+    return ""
+
+
 def _quote(part: _Part, citations: _Citations, english: bool, with_actor: bool = True) -> str:
     actor = actor_of(part.hit.clause) if with_actor else ""
+    actor = actor or _year_heading(part.hit.clause)
     text = part.text.rstrip(" ;.")
     if actor and fold(actor) not in fold(text):
         lead = f"{actor}: " if not english else f"{actor} — "
@@ -191,7 +220,8 @@ def _answer_metadata(engine, info: QuestionInfo, sources: list[str], hits: list[
         where = plan.metadata.locality or source
         value, needle = {
             "number": (meta.number if meta.number.strip("/KH-UBND ") else "", meta.number),
-            "issue_date": (_date_as_written(plan), _date_as_written(plan)),
+            # A date line with blank day or month ("ngày tháng năm 2025") states no date.
+            "issue_date": (_date_as_written(plan), _date_as_written(plan)) if len(meta.issue_date) == 10 else ("", ""),
             "signer": (f"{meta.signer} ({meta.signer_title})" if meta.signer_title else meta.signer, meta.signer),
             "basis": ("; ".join(meta.parent_documents), meta.parent_documents[0] if meta.parent_documents else ""),
             "replaces": ("; ".join(meta.replaces), meta.replaces[0] if meta.replaces else ""),
@@ -220,7 +250,8 @@ def _in_field(clause: Clause, intent: str, plan: Plan) -> bool:
 
 
 def _date_as_written(plan: Plan) -> str:
-    for clause in plan.clauses[:8]:
+    """The date of the plan's own date line (place, ngày … tháng … năm …), as written."""
+    for clause in [c for c in plan.clauses if c.id.startswith("0-")][:4]:
         match = re.search(r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}", fold(clause.text))
         if match and len(fold(clause.text)) == len(clause.text):
             return clause.text[match.start():match.end()]
@@ -228,8 +259,9 @@ def _date_as_written(plan: Plan) -> str:
 
 
 def _clause_containing(plan: Plan, needle: str) -> Clause | None:
-    key = fold(needle)[:60]
-    return next((c for c in plan.clauses if key and key in fold(c.text)), None)
+    """The clause a metadata value was read from (spaces ignored: the scan has "9g /KH-UBND")."""
+    key = re.sub(r"\s+", "", fold(needle))[:60]
+    return next((c for c in plan.clauses if key and key in re.sub(r"\s+", "", fold(c.text))), None)
 
 
 def _metadata_sentence(info: QuestionInfo, where: str, value: str, mark: str) -> str:
@@ -247,15 +279,15 @@ def _metadata_sentence(info: QuestionInfo, where: str, value: str, mark: str) ->
 def _answer_target(info: QuestionInfo, hits: list[Hit], words: list[str], citations: _Citations) -> list[str]:
     """Target values; for table rows, the column of the year asked."""
     sentences = []
-    for hit in hits[:5]:
+    rows = [h for h in hits[:6] if h.clause.kind == "row" and h.clause.columns and _coverage(words, h.clause) >= 0.4]
+    rows.sort(key=lambda h: -_coverage(words, h.clause))
+    for hit in rows:
         clause = hit.clause
-        if clause.kind != "row" or not clause.columns:
-            continue
-        if _coverage(words, clause) < 0.4:
-            continue
         indicator = clause.text.split(" — ")[0]
         unit = next((v for h, v in clause.columns if fold(h).startswith("don vi")), "")
         picked = [(h, v) for h, v in clause.columns if any(y in h for y in info.years)] if info.years else []
+        if info.years and not picked:
+            continue  # the table has no column for the year asked
         picked = picked or [(h, v) for h, v in clause.columns if not fold(h).startswith("don vi")]
         values = "; ".join(f"{h}: {v}" + (f" {unit}" if unit and unit != "%" else ("%" if unit == "%" else "")) for h, v in picked)
         sentences.append(f"{indicator} — {values} {citations.mark(hit)}.")
@@ -263,11 +295,15 @@ def _answer_target(info: QuestionInfo, hits: list[Hit], words: list[str], citati
     return sentences
 
 
-def _answer_compare(engine, info: QuestionInfo, words: list[str], cue: str) -> Answer | None:
+def _answer_compare(engine, info: QuestionInfo, words: list[str], cue: str, sources: list[str]) -> Answer | None:
+    """One line per plan (the plans named, or all): its best part for the fact compared."""
     citations = _Citations()
     lines = []
+    query = strip_localities(info.text, engine.plans, sources or [p.source for p in engine.plans])
     for plan in engine.plans:
-        hits = engine.retrieve(info.text, k=5, sources=[plan.source])
+        if sources and plan.source not in sources:
+            continue
+        hits = engine.retrieve(query, k=5, sources=[plan.source])
         parts = _best_parts(info, hits, words, cue, 1)
         if not parts or _coverage(words, parts[0].hit.clause) < 0.3:
             continue
@@ -280,33 +316,41 @@ def _answer_compare(engine, info: QuestionInfo, words: list[str], cue: str) -> A
 
 
 def _answer_duties(engine, info: QuestionInfo, hits: list[Hit], words: list[str]) -> Answer | None:
-    """All clauses under the unit heading the question names."""
-    for hit in hits[:5]:
+    """The clauses under the unit heading the question names (the unit among the top hits whose
+    heading matches the question best), each quoted by its part closest to the question."""
+    units = []
+    for hit in hits[:6]:
         actor = actor_of(hit.clause)
-        if not actor:
-            continue
         plan = engine.plan(hit.source)
-        heading = next((c for c in plan.clauses if c.kind in {"item", "letter"} and actor in c.text
-                        and _ORG_SECTION.search(fold(" ".join(c.path)))), None)
-        if heading is None:
-            continue
-        children = [c for c in plan.clauses if c.id.startswith(heading.id) and c.id != heading.id
-                    and len(c.id) > len(heading.id) and c.id[len(heading.id)] in "-."]
-        citations = _Citations()
-        items = children or [heading]
-        lines = [f"{actor} ({_plan_label(engine, hit.source)}):" if not info.english
-                 else f"Duties of {actor} ({_plan_label(engine, hit.source)}):"]
-        for child in items[:6]:
-            first = _split_parts(child.text)[0] if _split_parts(child.text) else child.text
-            lines.append(f"- {first.rstrip(' ;.')} {citations.mark(Hit(hit.source, child, hit.score))}")
-        if len(items) > 6:
-            lines.append(f"- … ({len(items) - 6} nhiệm vụ khác)" if not info.english else f"- … ({len(items) - 6} more)")
-        return Answer(info.text, "\n".join(lines), True, citations.build(), info.intent)
-    return None
+        heading = next((c for c in plan.clauses if c.kind in {"item", "letter"} and actor and actor in c.text
+                        and _ORG_SECTION.search(fold(" ".join(c.path)))), None) if plan else None
+        if heading is not None:
+            units.append((_coverage(words, Clause(heading.id, heading.kind, heading.text, (), (0, 0))), hit, plan, heading, actor))
+    if not units:
+        return None
+    _, hit, plan, heading, actor = max(units, key=lambda u: u[0])
+    children = [c for c in plan.clauses if c.id != heading.id and c.id.startswith(heading.id)
+                and c.id[len(heading.id)] in "-."]
+    citations = _Citations()
+    items = children or [heading]
+    label = _plan_label(engine, hit.source)
+    lines = [f"Duties of {actor} ({label}):" if info.english else f"{actor} ({label}):"]
+    for child in items[:6]:
+        parts = _split_parts(child.text) or [child.text]
+        if len(items) <= 2:
+            quote = " ".join(parts)[:600]
+        else:
+            quote = max(parts, key=lambda p: sum(fold(w) in fold(p) for w in words))
+        lines.append(f"- {quote.rstrip(' ;.')} {citations.mark(Hit(hit.source, child, hit.score))}")
+    if len(items) > 6:
+        lines.append(f"- … ({len(items) - 6} nhiệm vụ khác)" if not info.english else f"- … ({len(items) - 6} more)")
+    return Answer(info.text, "\n".join(lines), True, citations.build(), info.intent)
 
 
 # -- entry point ---------------------------------------------------------------------------------
 MIN_COVERAGE = 0.34
+# What a clause must contain to answer a contact question; plans rarely give any.
+_CONTACT_EVIDENCE = re.compile(r"\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b|[\w.]+@[\w.]+|www\.|https?://")
 
 
 def compose(engine, question: str, plan: str | None = None) -> Answer:
@@ -326,14 +370,16 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
 
     if info.intent in {"number", "issue_date", "signer", "basis", "replaces", "recipients"}:
         return _answer_metadata(engine, info, sources, hits) or _not_found(info, hits)
+    if info.intent == "contact" and not any(_CONTACT_EVIDENCE.search(h.clause.text) for h in hits[:5]):
+        return _not_found(info, hits)
 
     top_coverage = max(_coverage(words, h.clause) for h in hits[:5])
     if top_coverage < MIN_COVERAGE:
         return _not_found(info, hits)
 
-    if info.intent == "compare" and not sources:
+    if (info.intent == "compare" and not sources) or (len(sources) > 1 and not plan):
         cue = _INTENT_PART_CUES.get(detect_sub_intent(info), ".")
-        return _answer_compare(engine, info, words, cue) or _not_found(info, hits)
+        return _answer_compare(engine, info, words, cue, sources) or _not_found(info, hits)
     if info.intent == "duties":
         answer = _answer_duties(engine, info, hits, words)
         if answer:
@@ -349,6 +395,11 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     if not sentences:
         cue = _INTENT_PART_CUES.get(info.intent, ".")
         parts = _best_parts(info, hits[:6], words, cue, 2)
+        if info.intent == "target" and info.years:
+            # A target for a year the plans do not set is not the target of another year.
+            parts = [p for p in parts if any(y in p.text or y in " ".join(p.hit.clause.path) for y in info.years)]
+            if not parts:
+                return _not_found(info, hits)
         if info.intent in {"deadline", "report"}:
             dated = [p for p in parts if _DATE.search(fold(p.text))]
             wants_date = info.intent == "deadline" or asks_deadline(info.folded)
@@ -368,11 +419,15 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     if not sentences:
         return _not_found(info, hits)
     prefix = ""
-    if sources and len(sources) == 1:
-        label = _plan_label(engine, sources[0])
+    cited_plans = list(dict.fromkeys(h.source for h in citations.hits))
+    if len(cited_plans) == 1:
+        label = _plan_label(engine, cited_plans[0])
         prefix = f"According to the plan of {label}: " if info.english else f"Theo kế hoạch của {label}: "
-    elif info.english:
-        prefix = "According to the plans: "
+    elif len(cited_plans) > 1:
+        # Sentences from different plans: say which plan each comes from.
+        sentences = [f"({_plan_label(engine, h.source)}) {sentence}" for h, sentence in zip(citations.hits, sentences)] \
+            if len(sentences) == len(citations.hits) else sentences
+        prefix = "According to the plans: " if info.english else ""
     return Answer(info.text, prefix + " ".join(sentences), True, citations.build(), info.intent)
 
 

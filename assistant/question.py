@@ -8,25 +8,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.documents import Plan
-from assistant.text import fold, looks_english
+from assistant.text import apply_synonyms, fold, looks_english
 
 # Intent → folded cue patterns (Vietnamese, unaccented, and English). Order matters: the first
 # matching intent wins, so the specific ones come before the general ones.
 INTENT_CUES: list[tuple[str, str]] = [
-    ("compare", r"\bso sanh\b|\bcompare\b|\bcac ke hoach\b|\bke hoach nao\b|\bwhich plans?\b|\bmoi ke hoach\b|\bnhung ke hoach\b|\bplans? (?:that|which)\b|\bcac phuong\b|\bcac xa\b|\bnoi nao\b"),
+    ("contact", r"\bso dien thoai\b|\bdien thoai lien he\b|\bemail\b|\be-mail\b|\bthu dien tu\b|\bdia chi (?:tru so|lien he|email|website|web)\b|\bwebsite\b|\bfax\b|\bphone number\b|\baddress\b"),
+    ("basis", r"\b(?:thuc hien|can cu|trien khai)\s+(?:theo\s+)?(?:ke hoach|quyet dinh|nghi quyet)\s+so\b|\bimplements?\b.*\bplan\b"),
+    ("compare", r"\bso sanh\b|\bcompare\b|\bcac ke hoach\b|\bke hoach nao\b|\bwhich plans?\b|\bmoi ke hoach\b|\bnhung ke hoach\b|\bplans? (?:that|which)\b|\bcac phuong\b|\bcac xa\b"),
     ("signer", r"\bai ky\b|\bnguoi ky\b|\bky ke hoach\b|\bky ban hanh\b|\bwho signed\b|\bsigner\b|\bsigned\b"),
-    ("number", r"\bso hieu\b|\bso ky hieu\b|\bke hoach so (?:may|bao nhieu)\b|\bso may\b|\bdocument number\b|\bnumber of the plan\b|\bplan number\b"),
-    ("issue_date", r"\bban hanh ngay\b|\bngay ban hanh\b|\bban hanh (?:vao |luc )?(?:ngay|khi) nao\b|\bngay nao\b.*\b(?:ban hanh|ky)\b|\bky ngay\b|\bwhen was\b.*\b(?:issued|signed)\b|\bissue date\b|\bdated\b"),
     ("replaces", r"\bthay the\b|\breplace"),
-    ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\brecipients?\b|\bsent to\b"),
+    ("number", r"\bso hieu\b|\bso ky hieu\b|\bke hoach so (?:may|bao nhieu)\b|\bso may\b|\bdocument number\b|\bnumber of the plan\b|\bplan number\b"),
+    ("issue_date", r"\b(?:de|ky|lap) ngay\b|\bngay (?:may|bao nhieu)\b.*\b(?:ke hoach|ky|ban hanh)\b|\bban hanh ngay\b|\bngay ban hanh\b|\bban hanh (?:vao |luc )?(?:ngay|khi) nao\b|\bngay nao\b.*\b(?:ban hanh|ky)\b|\bky ngay\b|\bwhen was\b.*\b(?:issued|signed)\b|\bissue date\b|\bdated\b"),
+    ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\b(?:duoc gui|co gui|gui cho|gui toi)\b|\brecipients?\b|\bsent to\b"),
     ("basis", r"\bcan cu\b|\bthuc hien ke hoach (?:so|nao)\b|\bdua tren\b|\bvan ban nao\b|\bbased on\b|\bbasis\b|\bimplements?\b|\bparent plan\b"),
     ("funding", r"\bkinh phi\b|\bngan sach\b|\bnguon von\b|\bbao nhieu (?:tien|dong)\b|\btong (?:muc )?dau tu\b|\bbudget\b|\bfunding\b|\bfunds?\b|\bcost\b|\bmoney\b"),
     ("report", r"\bbao cao\b|\bgui (?:ve|ke hoach|bao cao)\b|\breport"),
-    ("deadline", r"\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"),
+    ("deadline", r"\bbao lau\b|\bmay lan\b|\bhow often\b|\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"),
     ("lead", r"\bchu tri\b|\bdau moi\b|\bphu trach\b|\bchiu trach nhiem chinh\b|\bwho leads?\b|\bin charge\b|\blead agency\b|\bresponsible\b"),
     ("coordinate", r"\bphoi hop\b|\bcoordinat|\bcooperat"),
     ("target", r"\bmuc tieu\b|\bchi tieu\b|\bbao nhieu\b|\bty le\b|\btoc do\b|\bdat\b.*\b(?:nam|%)\b|\btarget|\bgoal|\bhow (?:many|much|fast)\b|\bpercent|\brate\b|\bspeed\b"),
-    ("duties", r"\bnhiem vu\b|\btrach nhiem\b|\blam gi\b|\bcong viec\b|\bduties\b|\bduty\b|\btasks?\b|\bwhat (?:must|should|does)\b"),
+    ("duties", r"\bviec gi\b|\bnhiem vu\b|\btrach nhiem\b|\blam gi\b|\bcong viec\b|\bduties\b|\bduty\b|\btasks?\b|\bwhat (?:must|should|does)\b"),
 ]
 
 
@@ -40,7 +42,7 @@ class QuestionInfo:
     sources: list[str] = field(default_factory=list)  # plans the question names
 
 
-DEADLINE_CUE = r"\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"
+DEADLINE_CUE = r"\bbao lau\b|\bhow often\b|\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"
 
 
 def asks_deadline(folded: str) -> bool:
@@ -50,6 +52,9 @@ def asks_deadline(folded: str) -> bool:
 def detect_intent(folded: str) -> str:
     for intent, pattern in INTENT_CUES:
         if re.search(pattern, folded):
+            # "Báo cáo … được gửi qua phòng nào" asks about a report, not the plan's recipients.
+            if intent == "recipients" and re.search(r"\bbao cao\b", folded):
+                return "report"
             return intent
     return "general"
 
@@ -82,7 +87,7 @@ def plans_named(text: str, plans: list[Plan]) -> list[str]:
 
 
 def analyze(question: str, plans: list[Plan]) -> QuestionInfo:
-    folded = fold(question)
+    folded = fold(apply_synonyms(question))
     return QuestionInfo(
         text=question,
         folded=folded,

@@ -24,7 +24,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _retone_syllable(syllable: str) -> str:
+def place_tone(syllable: str) -> str:
     """Move the tone mark to the traditional place used by most official texts (hoá → hóa, uỷ → ủy).
 
     Files mix both placements; one canonical placement makes accented tokens comparable.
@@ -58,10 +58,13 @@ def _retone_syllable(syllable: str) -> str:
     return "".join(chars)
 
 
+_VARIANTS = {"hằng": "hàng", "Hằng": "Hàng"}  # hằng năm = hàng năm, hằng quý = hàng quý
+
+
 def canonical(text: str) -> str:
-    """NFC with one tone placement: the accented matching form."""
+    """NFC with one tone placement and one spelling of free variants: the accented matching form."""
     text = nfc(text)
-    return _WORD.sub(lambda m: _retone_syllable(m.group(0)), text)
+    return _WORD.sub(lambda m: _VARIANTS.get(m.group(0)) or place_tone(m.group(0)), text)
 
 
 def has_diacritics(text: str) -> bool:
@@ -213,3 +216,31 @@ def looks_english(text: str) -> bool:
     english = {"what", "who", "which", "when", "how", "the", "is", "are", "does", "do", "of", "by",
                "to", "in", "for", "must", "whom", "plan", "report", "target", "deadline"}
     return sum(w in english for w in words) >= 2
+
+
+# Everyday words staff use for the plans' official terms. Questions only: the plans themselves
+# use the official term, so the question is rewritten (for coverage) or extended (for retrieval).
+SYNONYMS: dict[str, str] = {
+    "nhà mạng": "doanh nghiệp viễn thông",
+    "smartphone": "điện thoại thông minh",
+    "điện thoại thông minh": "điện thoại thông minh",
+    "người lớn": "dân số trưởng thành",
+    "người trưởng thành": "dân số trưởng thành",
+    "nộp": "gửi",
+    "hạn chót": "thời hạn",
+    "cáp quang hóa": "cáp quang",
+    "internet cáp quang": "cáp quang",
+    "wifi miễn phí": "wifi internet miễn phí",
+    "kinh phí từ đâu": "kinh phí nguồn",
+}
+_SYNONYM = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in SYNONYMS), key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
+
+
+def apply_synonyms(text: str, keep_original: bool = True) -> str:
+    """Rewrite everyday terms to the plans' wording; `keep_original` keeps both (retrieval)."""
+    def replace(match: re.Match[str]) -> str:
+        official = SYNONYMS[match.group(0).lower()]
+        return f"{match.group(0)} ({official})" if keep_original and official != match.group(0).lower() else official
+
+    return _SYNONYM.sub(replace, nfc(text))

@@ -10,7 +10,7 @@ EXPECTED = {
                        signer="Đào Duy Phúc", parent_unit="UBND thành phố Quảng Ngãi", province="Quảng Ngãi"),
     "muong_lay": dict(locality="thị xã Mường Lay", level="thị xã", number="2855/KH-UBND", issue_date="2023-11-20",
                       signer="Chui Văn Thành", parent_unit="UBND tỉnh Điện Biên", province="Điện Biên"),
-    "phu_son": dict(level="phường", number="9g/KH-UBND", issue_date="2025-02-13", signer="Nguyén Xuin LAm",
+    "phu_son": dict(level="phường", number="9g /KH-UBND", issue_date="2025-02-13", signer="Nguyén Xuin LAm",
                     signer_title="CHU TICH", province="Thanh Hoa"),
     "long_my": dict(locality="phường Long Mỹ", level="phường", number="/KH-UBND", issue_date="2025",
                     signer="Nguyễn Văn Chì", parent_unit="UBND thành phố Cần Thơ", period="2025-2030"),

@@ -112,7 +112,7 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
     all_text = nfc("\n".join(c.text for c in clauses))
 
     if match := _NUMBER.search(head_folded):
-        meta.number = re.sub(r"\s+", "", _source_slice(head_text, head_folded, match, "num"))
+        meta.number = re.sub(r"\s+", " ", _source_slice(head_text, head_folded, match, "num"))  # as written
     if match := _DATE_LINE.search(head_folded):
         place = _source_slice(head_text, head_folded, match, "place")
         meta.place = re.sub(r"^.*\b(?:phuc|Phúc)\b", "", place).strip(" ,-") if "hanh" in fold(place) else place

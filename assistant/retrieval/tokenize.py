@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.text import (canonical, expand_abbreviations, expand_query_abbreviations, fold,
+from assistant.text import (apply_synonyms, canonical, expand_abbreviations, expand_query_abbreviations, fold,
                             translate_english_terms)
 
 # Function words that carry no topic. Folded, so they apply to any spelling. Question words are
@@ -57,4 +57,4 @@ def document_tokens(text: str) -> list[str]:
 
 
 def query_tokens(text: str) -> list[str]:
-    return _tokens(expand_query_abbreviations(translate_english_terms(text)))
+    return _tokens(expand_query_abbreviations(apply_synonyms(translate_english_terms(text))))
