@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.documents import Clause, Plan
 from assistant.engine import Answer, Citation, QuestionError
+from assistant.obligation_answers import has_date, is_periodic, reporting_records, reporting_sentence
 from assistant.question import QuestionInfo, analyze, asks_deadline, strip_localities
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.tokenize import STOPWORDS, query_tokens
@@ -392,6 +393,8 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     if info.intent == "funding" and re.search(r"bao nhieu|tong|\bdong\b|how much|total", info.folded):
         if not any(_MONEY.search(fold(h.clause.text)) for h in hits[:10]):
             return _not_found(info, hits)
+    if not sentences and info.intent in {"report", "deadline"}:
+        sentences = _answer_reporting(engine, info, hits[:6], words, citations)
     if not sentences:
         cue = _INTENT_PART_CUES.get(info.intent, ".")
         parts = _best_parts(info, hits[:6], words, cue, 2)
@@ -429,6 +432,32 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
             if len(sentences) == len(citations.hits) else sentences
         prefix = "According to the plans: " if info.english else ""
     return Answer(info.text, prefix + " ".join(sentences), True, citations.build(), info.intent)
+
+
+def _answer_reporting(engine, info: QuestionInfo, hits: list[Hit], words: list[str], citations: _Citations) -> list[str]:
+    """Reporting lines from the obligation records of the retrieved clauses: the best one, and a
+    second when it is nearly as good (a second recipient, or another plan's line)."""
+    matches = reporting_records(engine, hits, words)
+    if not matches:
+        return []
+    wants_date = info.intent == "deadline" or asks_deadline(info.folded)
+    if wants_date:
+        # A date asked: a dated line if there is one; else a periodic one ("định kỳ hằng năm",
+        # answered as exactly that); a line with neither does not answer the question.
+        dated = [m for m in matches[:3] if has_date(m.obligation)]
+        matches = dated or [m for m in matches[:3] if is_periodic(m.obligation)]
+        if not matches:
+            return []
+    chosen = [matches[0]]
+    for match in matches[1:]:
+        if match.score >= 0.8 * matches[0].score and match.obligation.clause != chosen[0].obligation.clause:
+            chosen.append(match)
+            break
+    sentences = []
+    for match in chosen:
+        hit = hits[match.rank]
+        sentences.append(reporting_sentence(match.obligation, citations.mark(hit), info.english, wants_date))
+    return sentences
 
 
 def detect_sub_intent(info: QuestionInfo) -> str:

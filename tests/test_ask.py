@@ -9,7 +9,7 @@ import pytest
 
 from assistant.engine import QuestionError
 from assistant.text import fold
-from conftest import run_cli
+from tests.conftest import run_cli
 
 
 def cited_text(answer) -> str:

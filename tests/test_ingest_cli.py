@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import CORPUS, run_cli
+from tests.conftest import CORPUS, run_cli
 
 
 def test_clauses_json_lines_follow_the_contract():

@@ -6,7 +6,7 @@ from pathlib import Path
 from assistant.documents import LoadedDocument
 from assistant.ingest.segment import segment
 from assistant.text import fold
-from conftest import clause
+from tests.conftest import clause
 
 
 def find(plan, needle: str):
