@@ -351,6 +351,10 @@ def _answer_duties(engine, info: QuestionInfo, hits: list[Hit], words: list[str]
 # -- entry point ---------------------------------------------------------------------------------
 MIN_COVERAGE = 0.34
 # What a clause must contain to answer a contact question; plans rarely give any.
+_APPENDIX_ASKED = re.compile(r"\bphu luc\b|\bappendix\b|\bannex\b")
+_CURRENT_STATE_ASKED = re.compile(r"\b(?:hien nay|hien tai|hien co|bay gio|currently|right now|at present)\b.*\b(?:bao nhieu|may)\b"
+                                  r"|\b(?:bao nhieu|how many)\b.*\b(?:hien nay|hien tai|hien co|currently|now)\b")
+_CURRENT_STATE_EVIDENCE = re.compile(r"\bhien (?:nay|tai|co|trang)\b|\bthuc hien nam\b|\bda (?:co|dat)\b")
 _CONTACT_EVIDENCE = re.compile(r"\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b|[\w.]+@[\w.]+|www\.|https?://")
 
 
@@ -373,6 +377,13 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
         return _answer_metadata(engine, info, sources, hits) or _not_found(info, hits)
     if info.intent == "contact" and not any(_CONTACT_EVIDENCE.search(h.clause.text) for h in hits[:5]):
         return _not_found(info, hits)
+    if _APPENDIX_ASKED.search(info.folded):
+        scoped = [p for p in engine.plans if not sources or p.source in sources]
+        if not any(c.kind == "row" or c.id.startswith("PL") for p in scoped for c in p.clauses):
+            return _not_found(info, hits)  # an appendix the plans in scope do not have
+    if _CURRENT_STATE_ASKED.search(info.folded) and not any(
+            _CURRENT_STATE_EVIDENCE.search(fold(" ".join((*h.clause.path, h.clause.text)))) for h in hits[:5]):
+        return _not_found(info, hits)  # a plan's targets are not the current figure
 
     top_coverage = max(_coverage(words, h.clause) for h in hits[:5])
     if top_coverage < MIN_COVERAGE:
