@@ -66,8 +66,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report.failed.append((str(path), f"{path}: no such file or folder"))
     for _, reason in report.failed:
         print(f"assistant: {reason}", file=sys.stderr)
+    for source, original in report.duplicates:
+        print(f"assistant: {source}: duplicate of {original} (same text); not indexed again", file=sys.stderr)
     summary = (f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-               f"{len(report.removed)} removed, {len(report.failed)} failed; {report.clauses} clauses indexed")
+               f"{len(report.removed)} removed, {len(report.failed)} failed; {report.clauses} clauses indexed"
+               + (f"; {len(report.duplicates)} duplicate(s) skipped" if report.duplicates else ""))
     print(summary if report.changed or report.failed else f"nothing to do ({summary})")
     return EXIT_FAILED if report.failed else 0
 
@@ -130,7 +133,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    return _fail("draft: not available yet in this version (see the drafting issue)")
+    from assistant.draft import DraftError, DraftRequest, build_draft, to_markdown, write_docx
+
+    if not args.out and not args.markdown:
+        return _fail("draft: --out: missing; give the .docx to write (or --markdown for a preview)", EXIT_USAGE)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.suffix.lower() != ".docx":
+            return _fail(f"draft: --out: {out} must end in .docx", EXIT_USAGE)
+        if not out.parent.is_dir():
+            return _fail(f"draft: --out: folder {out.parent} does not exist", EXIT_USAGE)
+        if out.is_dir():
+            return _fail(f"draft: --out: {out} is a folder", EXIT_USAGE)
+    request = DraftRequest(template=args.template, locality=args.locality, parent=args.parent or "",
+                           province=args.province or "", based_on=args.based_on or "", number=args.number or "",
+                           date=args.date or "", signer=args.signer or "", signer_title=args.signer_title or "",
+                           index=args.index)
+    try:
+        draft = build_draft(request)
+    except DraftError as error:
+        return _fail(f"draft: {error}", EXIT_USAGE)
+    if draft.why:
+        print(f"Mẫu được chọn (template): {draft.why}", file=sys.stderr)
+    if args.markdown:
+        text = to_markdown(draft)
+        if args.markdown == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            Path(args.markdown).write_text(text + "\n", encoding="utf-8")
+    if out is not None:
+        try:
+            write_docx(draft, out)
+        except OSError as error:
+            return _fail(f"draft: --out: cannot write {out}: {error.strerror or error}")
+        print(f"{out}: dự thảo từ {draft.template}")
+    for line in draft.reviews:
+        print(f"  cần xem lại: {line}", file=sys.stderr)
+    return 0
 
 
 # -- parser --------------------------------------------------------------------------------------
@@ -175,8 +214,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("draft", help="draft a new plan from a similar one (.docx)")
-    p.add_argument("--out")
+    p = with_index(sub.add_parser("draft", help="draft a new plan from a similar one (.docx)"))
+    p.add_argument("--template", required=True, help="plan file or name, or auto (most similar plan)")
+    p.add_argument("--locality", required=True, help='the new unit with its level, e.g. "phường Hòa An"')
+    p.add_argument("--out", help="the .docx to write (Nghị định 30/2020/NĐ-CP layout)")
+    p.add_argument("--parent", help='superior unit, e.g. "thành phố Cần Thơ"')
+    p.add_argument("--province", help='province, e.g. "Cần Thơ" (default: the parent when it is one)')
+    p.add_argument("--based-on", dest="based_on",
+                   help='superior plan, e.g. "Kế hoạch số 87/KH-UBND ngày 26/9/2025 của UBND thành phố Cần Thơ"')
+    p.add_argument("--number", help='document number, e.g. 15 (blank: "Số:    /KH-UBND")')
+    p.add_argument("--date", help="issue date dd/mm/yyyy")
+    p.add_argument("--signer", help="name of the signer")
+    p.add_argument("--signer-title", dest="signer_title", help='"Chủ tịch" or "Phó Chủ tịch"')
+    p.add_argument("--markdown", nargs="?", const="-", metavar="FILE.md",
+                   help="also write a Markdown preview (to stdout when no file is given)")
     p.set_defaults(func=cmd_draft)
     return parser
 
