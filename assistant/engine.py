@@ -119,7 +119,7 @@ class Engine:
         return self.retriever.retrieve(question, k=k, sources=sources)
 
     def ask(self, question: str, plan: str | None = None) -> Answer:
-        from assistant.answer import compose
+        from assistant.answering import compose
 
         text = check_question(question)
         return compose(self, text, plan=plan)

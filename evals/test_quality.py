@@ -14,7 +14,6 @@ import json
 import math
 import os
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import pytest

@@ -7,8 +7,6 @@ import json
 import re
 import shutil
 import socket
-import sys
-import types
 from pathlib import Path
 from types import SimpleNamespace
 

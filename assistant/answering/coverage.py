@@ -1,0 +1,70 @@
+"""How much of a question a clause covers: the gate between answering and "not found"."""
+from __future__ import annotations
+
+import re
+
+from assistant.documents import Clause, Plan
+from assistant.question import QuestionInfo
+from assistant.retrieval.tokenize import STOPWORDS
+from assistant.text import (
+    apply_synonyms,
+    canonical,
+    diacritic_ratio,
+    expand_abbreviations,
+    fold,
+    has_diacritics,
+    translate_english_terms,
+)
+
+MIN_COVERAGE = 0.34
+
+
+def _syllables(text: str, accented: bool) -> list[str]:
+    text = expand_abbreviations(canonical(text))
+    words = re.findall(r"\w+", text.lower())
+    return words if accented else [fold(w) for w in words]
+
+
+# Words that shape a question but are never the topic ("bao lâu một lần", "những việc gì").
+_QUESTION_FILLERS = {"lâu", "lần", "mấy", "nhiêu", "gì", "nào", "làm", "phải", "cần", "những", "đâu",
+                     "không", "hãy", "biết", "lau", "lan", "nhieu", "dau", "khong", "ơ", "ở", "o", "sẽ", "se",
+                     "thì", "là", "vậy", "vay", "dùng", "dung"}
+
+
+def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
+    """Topic syllables of the question in order (for bigrams): no stopwords, no locality names,
+    no level words; accented when the question has diacritics. An English question counts only
+    its domain terms, in their Vietnamese translation: English words never occur in the plans."""
+    names = set()
+    for plan in plans:
+        names.update(fold(plan.metadata.locality_name).split())
+    level_words = {"xa", "phuong", "thi", "tran", "huyen", "tinh", "thanh", "pho", "ke", "hoach", "plan", "nam"}
+    if info.english:
+        text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(info.text)))
+        text += " " + " ".join(re.findall(r"\b[A-Z]{2,}[A-Za-z&-]*\b", info.text))  # abbreviations: UBND, BTS
+    else:
+        text = apply_synonyms(info.text, keep_original=False)
+    accented = has_diacritics(text)
+    return [w for w in _syllables(text, accented) if fold(w) not in names and fold(w) not in level_words
+            and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
+
+
+def coverage(words: list[str], clause: Clause) -> float:
+    """Share of the question's topic syllables, and of its adjacent pairs, found in the clause
+    (heading path included). Accented words match accented text; a clause without diacritics
+    (a scan) is matched folded. Pairs keep "thời tiết" from matching "thời kỳ … chi tiết"."""
+    if not words:
+        return 0.0
+    context_text = " ".join((*clause.path, clause.text))
+    accented = diacritic_ratio(context_text) >= 0.3 and has_diacritics(" ".join(words))
+    probe = words if accented else [fold(w) for w in words]
+    context = _syllables(context_text, accented)
+    unigrams = set(context)
+    bigrams = set(zip(context, context[1:]))
+    single = sum(w in unigrams for w in probe) / len(probe)
+    pairs = list(zip(probe, probe[1:]))
+    if not pairs:
+        return single
+    return 0.5 * single + 0.5 * sum(p in bigrams for p in pairs) / len(pairs)
+
+

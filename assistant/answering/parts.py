@@ -1,0 +1,131 @@
+"""Clause parts (sentence-like pieces) and how they are chosen and quoted with [n] marks."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.documents import Clause
+from assistant.engine import Citation
+from assistant.question import QuestionInfo
+from assistant.retrieval.hybrid import Hit
+from assistant.text import fold
+
+DATE = re.compile(r"truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+(?:\d{1,2}|cuoi quy))"
+                   r"|ngay\s+\d{1,2}\s+thang\s+\d{1,2}|\d{1,2}/\d{1,2}(?:/\d{4})?")
+PERIODIC = re.compile(r"dinh ky\s+(?:hang|hang|moi)?\s*(?:nam|quy|thang)|hang nam|hang quy|dot xuat")
+# Cue words each intent looks for inside a clause part (folded).
+# Inner letters are wildcards where OCR misreads them ("bao cdo", "Téng hop", "phdi hop").
+INTENT_PART_CUES = {
+    "report": r"bao c\wo\b|gui (?:ve|ke hoach|bao cao)|t\wng hop",
+    "deadline": r"truoc ngay|dinh ky|hang nam|hang quy|dot xuat",
+    "lead": r"chu tr\w\b|dau m\wi|phu trach|tham m\wu",
+    "coordinate": r"ph\w{1,2}\s?hop",
+    "funding": r"kinh phi|ngan sach|nguon von|du toan|bo tri",
+    "target": r"\d",
+    "duties": r".",
+    "general": r".",
+}
+ORG_SECTION = re.compile(r"to chuc thuc hien")
+UNIT_LEVEL_HEADING = re.compile(r"^[\dIVX]+[.)]\s*")
+
+
+@dataclass
+class Part:
+    hit: Hit
+    text: str
+    score: float
+
+
+def split_parts(text: str) -> list[str]:
+    """Sentence-like parts of a clause: split at '.' or ';' ending a statement, never inside
+    parentheses ("(trước ngày 10 tháng cuối quý; ngày 10 tháng 12 hàng năm)" stays whole)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch in ".;" and depth == 0 and (i + 1 == len(text) or text[i + 1] == " ") and not text[max(0, i - 2):i].isdigit():
+            parts.append(text[start:i + 1])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if len(p.strip()) > 2]
+
+
+def actor_of(clause: Clause) -> str:
+    """The unit a clause assigns work to: its nearest numbered heading inside the
+    'Tổ chức thực hiện' section (the heading text without its number)."""
+    path = list(clause.path)
+    if not any(ORG_SECTION.search(fold(h)) for h in path):
+        return ""
+    below = [h for h in path if not ORG_SECTION.search(fold(h))]
+    candidates = [*below, clause.text] if clause.kind in {"item", "letter"} and not below else below
+    for heading in reversed(candidates):
+        name = UNIT_LEVEL_HEADING.sub("", heading).split(":")[0].strip().rstrip(".")
+        if name and not re.match(r"^[a-zđ]\)", heading):
+            return name
+    return ""
+
+
+class Citations:
+    """Numbered citations in order of first use."""
+
+    def __init__(self) -> None:
+        self.hits: list[Hit] = []
+
+    def mark(self, hit: Hit) -> str:
+        for n, known in enumerate(self.hits, start=1):
+            if known.source == hit.source and known.clause.id == hit.clause.id:
+                return f"[{n}]"
+        self.hits.append(hit)
+        return f"[{len(self.hits)}]"
+
+    def build(self) -> list[Citation]:
+        return [Citation(h.source, h.clause.id, list(h.clause.path), h.clause.text, round(h.score, 4)) for h in self.hits]
+
+
+def best_parts(info: QuestionInfo, hits: list[Hit], words: list[str], cue: str, limit: int) -> list[Part]:
+    """Clause parts that carry the intent's cue, ranked by word overlap with the question (the
+    heading path counts), retrieval rank, and whether the part holds the question's own cue
+    phrase ("đầu mối" asked → the part saying "đầu mối")."""
+    asked_cues = {m.group(0) for m in re.finditer(cue, info.folded)} if cue != "." else set()
+    parts: list[Part] = []
+    for rank, hit in enumerate(hits):
+        heading = fold(" ".join(hit.clause.path))
+        for part in split_parts(hit.clause.text) or [hit.clause.text]:
+            folded = fold(part)
+            if not re.search(cue, folded):
+                continue
+            overlap = sum(fold(w) in folded or fold(w) in heading for w in words) / max(1, len(words))
+            bonus = 1.0 if any(c in folded for c in asked_cues) else 0.0
+            if info.years and any(y in part or y in " ".join(hit.clause.path) for y in info.years):
+                bonus += 0.5  # "năm 2025" asked: the 2025 bullet, not the 2030 one
+            parts.append(Part(hit, part, 2 * overlap + bonus + 1.0 / (1 + rank)))
+    parts.sort(key=lambda p: -p.score)
+    chosen: list[Part] = []
+    for part in parts:
+        if all(part.hit.clause.id != c.hit.clause.id or part.hit.source != c.hit.source for c in chosen):
+            chosen.append(part)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def year_heading(clause: Clause) -> str:
+    """The nearest heading naming a year ("1. Mục tiêu đến năm 2025"), when the clause does not."""
+    if re.search(r"\b20\d\d\b", clause.text):
+        return ""
+    for heading in reversed(clause.path):
+        if re.search(r"\b20\d\d\b", heading) and len(heading) <= 120:
+            return UNIT_LEVEL_HEADING.sub("", heading).rstrip(" .:")
+    return ""
+
+
+def quote(part: Part, citations: Citations, english: bool, with_actor: bool = True) -> str:
+    actor = actor_of(part.hit.clause) if with_actor else ""
+    actor = actor or year_heading(part.hit.clause)
+    text = part.text.rstrip(" ;.")
+    if actor and fold(actor) not in fold(text):
+        lead = f"{actor}: " if not english else f"{actor} — "
+        return f"{lead}{text} {citations.mark(part.hit)}."
+    return f"{text[:1].upper()}{text[1:]} {citations.mark(part.hit)}."
+
+
