@@ -17,7 +17,6 @@ from assistant.engine import Answer, Citation
 from ui import render, tables, uploads
 
 REPO = Path(__file__).resolve().parents[1]
-INDEX = REPO / "index"
 
 SCRIPT_CLAUSE = ('Báo cáo <script>alert("x")</script> trước ngày 10/12 ![ảnh](https://evil.example/a.png) '
                  '<img src=x onerror=alert(1)>')
@@ -263,10 +262,8 @@ def embedder():
 
 
 @pytest.fixture
-def index_copy(tmp_path, embedder) -> Path:
-    if not (INDEX / "manifest.json").is_file():
-        pytest.skip("no index at /work/main/index: run `.venv/bin/assistant ingest corpus`")
-    return Path(shutil.copytree(INDEX, tmp_path / "index"))
+def index_copy(tmp_path, embedder, corpus_index) -> Path:
+    return Path(shutil.copytree(corpus_index, tmp_path / "index"))
 
 
 @pytest.fixture
@@ -339,13 +336,11 @@ def test_upload_is_searchable_at_once_then_removable(holder, index_copy, tmp_pat
 
 # -- live server: page without external URLs, /ask through gradio_client --------------------------
 @pytest.fixture(scope="module")
-def live_app(tmp_path_factory, embedder):
+def live_app(tmp_path_factory, embedder, corpus_index):
     from assistant.engine import Engine
     from ui.app import build_app
 
-    if not (INDEX / "manifest.json").is_file():
-        pytest.skip("no index at /work/main/index")
-    index = Path(shutil.copytree(INDEX, tmp_path_factory.mktemp("live") / "index"))
+    index = Path(shutil.copytree(corpus_index, tmp_path_factory.mktemp("live") / "index"))
     demo = build_app(lambda: Engine.open(index, embedder=embedder))
     port = free_port()
     demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port)

@@ -27,7 +27,6 @@ from types import SimpleNamespace
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-INDEX = REPO / "index"
 CHROMIUM = Path("/usr/bin/chromium")
 SETUP = Path(__file__).with_name("e2e_setup.sh")
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -83,12 +82,11 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, chromium):
-    """`assistant serve` over a copy of the index; records the start-up time."""
-    if not (INDEX / "manifest.json").is_file():
-        pytest.skip("no index at /work/main/index: run `.venv/bin/assistant ingest corpus`")
+def server(tmp_path_factory, chromium, corpus_index):
+    """`assistant serve` over a copy of the corpus index built for this session; records the
+    start-up time."""
     root = tmp_path_factory.mktemp("e2e")
-    index = Path(shutil.copytree(INDEX, root / "index"))
+    index = Path(shutil.copytree(corpus_index, root / "index"))
     upload_folder = root / "uploads"
     port = free_port()
     env = {**os.environ, "ASSISTANT_UPLOAD_DIR": str(upload_folder), "PYTHONPATH": str(REPO),
