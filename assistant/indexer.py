@@ -1,18 +1,35 @@
 """Build and update the index from files: idempotent, per-file, never losing what is indexed.
 
 A file whose content hash is unchanged is skipped; a changed file replaces its clauses; a file
-that fails to load is reported and leaves its previous version (if any) in place.
+that fails to load is reported and leaves its previous version (if any) in place; a file whose
+text is the same as an indexed plan's under another name is reported as a duplicate, not indexed.
+
+Crash safety. Per plan the order is: journal (names the plan) → Chroma vectors → plan file →
+manifest → journal cleared. Queries read only plans the manifest names and ignore other vectors,
+so a run killed at any point leaves the previous index answering as before; the next run first
+repairs what the journal names (drops the vectors and file of a plan that never reached the
+manifest, or re-embeds a plan whose update was cut short) and sweeps stray files. One ingest at a
+time per index folder: an advisory lock (`.ingest.lock`) makes a second writer (CLI while the web
+app uploads) wait instead of interleaving manifest writes.
+
+Test hook: `ASSISTANT_TEST_SLOW_INGEST=<seconds>` sleeps after a plan's vectors are written and
+before its plan file and manifest entry, printing "test-hook: <source>: vectors written" to
+stderr — so tests can kill an ingest at the worst moment or overlap it with questions. Never
+set it in production.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from assistant.documents import LoadError, Plan
-from assistant.ingest.pipeline import discover, display_source, read_plan
+from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, read_plan
 from assistant.retrieval.dense import DenseIndex, vector_id
 from assistant.retrieval.tokenize import document_tokens
 from assistant.store import INDEX_VERSION, PlanStore, plan_key
@@ -29,6 +46,8 @@ def _pipeline_fingerprint() -> str:
 
 
 PIPELINE = _pipeline_fingerprint()
+SLOW_INGEST_VAR = "ASSISTANT_TEST_SLOW_INGEST"
+LOCK_NAME = ".ingest.lock"
 
 
 @dataclass
@@ -38,6 +57,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, indexed source with the same text)
+    recovered: list[str] = field(default_factory=list)  # plans repaired after an interrupted run
     clauses: int = 0
 
     @property
@@ -61,6 +82,7 @@ class Indexer:
         self._embedder_factory = embedder_factory
         self._embedder = None
         self._dense: DenseIndex | None = None
+        self._lock_depth = 0
 
     @property
     def embedder(self):
@@ -76,9 +98,14 @@ class Indexer:
 
     def ingest(self, paths: list[Path], prune: bool = False, progress: Callable[[str], None] | None = None,
                max_bytes: int | None = None) -> IngestReport:
+        with self._locked(progress):
+            return self._ingest(paths, prune, progress, max_bytes)
+
+    def _ingest(self, paths, prune, progress, max_bytes) -> IngestReport:
         report = IngestReport()
         manifest = self.store.manifest()
         manifest["version"] = INDEX_VERSION
+        report.recovered = self._recover(manifest, progress)
         files = discover(paths)
         seen: set[str] = set()
         for number, path in enumerate(files, start=1):
@@ -95,37 +122,144 @@ class Indexer:
             if known and known.get("sha256") == plan.sha256 and known.get("pipeline") == PIPELINE:
                 report.unchanged.append(source)
                 continue
+            twin = None if known and known.get("sha256") == plan.sha256 else _twin(manifest, source, plan.sha256, seen)
+            if twin:
+                report.duplicates.append((source, twin))
+                if known:  # its old text is gone from the file, and the new text is indexed as `twin`
+                    self._remove(source, manifest)
+                    report.removed.append(source)
+                continue
+            self.store.write_journal("index", source)
             self._index_plan(plan)
             manifest["plans"][source] = {"sha256": plan.sha256, "pipeline": PIPELINE, "key": plan_key(source),
                                          "clauses": len(plan.clauses), "locality": plan.metadata.locality}
             manifest["embed_model"] = str(getattr(self.embedder, "path", ""))
             self.store.write_manifest(manifest)  # after each plan: a crash loses at most one
+            self.store.clear_journal()
             (report.updated if known else report.added).append(source)
             report.clauses += len(plan.clauses)
         if prune:
             for source in sorted(set(manifest["plans"]) - seen):
-                self.remove(source, manifest)
+                self._remove(source, manifest)
                 report.removed.append(source)
         if not self.store.exists():
             self.store.write_manifest(manifest)
         return report
 
     def remove(self, source: str, manifest: dict | None = None) -> bool:
-        manifest = manifest or self.store.manifest()
+        with self._locked(None):
+            manifest = manifest or self.store.manifest()
+            self._recover(manifest, None)
+            return self._remove(source, manifest)
+
+    def _remove(self, source: str, manifest: dict) -> bool:
+        """Manifest first (queries stop seeing the plan), then its vectors and file."""
         if source not in manifest["plans"]:
             return False
-        self.dense.remove_plan(source)
+        self.store.write_journal("remove", source)
         del manifest["plans"][source]
         self.store.write_manifest(manifest)
+        self.dense.remove_plan(source)
         self.store.remove(source)
+        self.store.clear_journal()
         return True
+
+    def recover(self) -> list[str]:
+        """Repair what an interrupted run left (also done at the start of every ingest)."""
+        with self._locked(None):
+            manifest = self.store.manifest()
+            return self._recover(manifest, None)
+
+    def _recover(self, manifest: dict, progress: Callable[[str], None] | None) -> list[str]:
+        entry = self.store.journal()
+        repaired: list[str] = []
+        if entry is not None:
+            source, op = entry["source"], entry.get("op")
+            if progress:
+                progress(f"repairing {source} after an interrupted run")
+            if op == "index" and source in manifest["plans"] and self.store.plan_sha(source):
+                # An update cut short: the stored plan file is what queries read; give it its
+                # vectors back and make the manifest agree with it.
+                plan, _ = self.store.load(source)
+                self._write_vectors(plan)
+                known = manifest["plans"][source]
+                if known.get("sha256") != plan.sha256:
+                    known.update(sha256=plan.sha256, pipeline=PIPELINE, clauses=len(plan.clauses),
+                                 locality=plan.metadata.locality)
+                    self.store.write_manifest(manifest)
+            else:  # a new plan that never reached the manifest, or a removal cut short
+                if manifest["plans"].pop(source, None) is not None:
+                    self.store.write_manifest(manifest)
+                self.dense.remove_plan(source)
+                self.store.remove(source)
+            self.store.clear_journal()
+            repaired.append(source)
+        self.store.sweep(manifest)
+        return repaired
+
+    @contextlib.contextmanager
+    def _locked(self, progress: Callable[[str], None] | None):
+        """One writer per index folder (re-entrant within this Indexer)."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: in-process locks (the web app's write lock) only
+            fcntl = None
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(self.index_dir / LOCK_NAME, "a+")
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    if progress:
+                        progress(f"waiting for another ingest into {self.index_dir} to finish")
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+        finally:
+            handle.close()  # releases the lock
 
     def _index_plan(self, plan: Plan) -> None:
         tokens = [document_tokens(clause_lexical_text(c.path, c.text)) for c in plan.clauses]
+        self._write_vectors(plan)
+        _test_hook(plan.source)
+        self.store.put(plan, tokens)
+
+    def _write_vectors(self, plan: Plan) -> None:
         vectors = self.embedder.embed_passages([clause_passage(c.path, c.text) for c in plan.clauses])
         key = plan_key(plan.source)
         self.dense.replace_plan(plan.source, [vector_id(key, c.id) for c in plan.clauses], vectors)
-        self.store.put(plan, tokens)
+
+
+def _twin(manifest: dict, source: str, sha256: str, seen: set[str]) -> str | None:
+    """An indexed plan with the same text under another name, whose file is still there (a plan
+    whose file was deleted does not block the copy that replaces it)."""
+    for other, entry in sorted(manifest["plans"].items()):
+        if other != source and entry.get("sha256") == sha256 and (other in seen or _source_exists(other)):
+            return other
+    return None
+
+
+def _source_exists(source: str) -> bool:
+    path = Path(source)
+    return (path if path.is_absolute() else REPO_ROOT / path).is_file()
+
+
+def _test_hook(source: str) -> None:
+    delay = os.environ.get(SLOW_INGEST_VAR, "").strip()
+    if delay:
+        print(f"test-hook: {source}: vectors written", file=sys.stderr, flush=True)
+        time.sleep(float(delay))
 
 
 def stderr_progress(message: str) -> None:

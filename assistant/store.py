@@ -8,6 +8,9 @@ Layout of `index/`:
 
 Every file is written to a temporary name and renamed, and the manifest last, so an ingest
 killed midway leaves the previous state readable and the next run redoes the interrupted plan.
+Before a plan's vectors are touched, `journal.json` names it (and whether it is being indexed or
+removed); it is cleared once the manifest agrees. A journal left by a killed run tells the next
+run exactly which plan to clean up or put back in line (see `Indexer.recover`).
 """
 from __future__ import annotations
 
@@ -77,6 +80,47 @@ class PlanStore:
 
     def write_manifest(self, manifest: dict) -> None:
         _write_json(self.manifest_path, manifest)
+
+    # -- journal: the one plan whose vectors / files may disagree with the manifest ----------------
+    @property
+    def journal_path(self) -> Path:
+        return self.index_dir / "journal.json"
+
+    def journal(self) -> dict | None:
+        try:
+            data = json.loads(self.journal_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):  # cannot happen with atomic writes; treat as "nothing pending"
+            return None
+        return data if isinstance(data, dict) and isinstance(data.get("source"), str) else None
+
+    def write_journal(self, op: str, source: str) -> None:
+        _write_json(self.journal_path, {"op": op, "source": source})
+
+    def clear_journal(self) -> None:
+        self.journal_path.unlink(missing_ok=True)
+
+    def sweep(self, manifest: dict) -> list[Path]:
+        """Delete plan files the manifest does not name and temporary files left by a killed
+        write; return what was deleted. Call only while holding the ingest lock."""
+        keys = {entry.get("key") or plan_key(source) for source, entry in manifest["plans"].items()}
+        deleted = []
+        folder = self.index_dir / "plans"
+        candidates = [*folder.glob("*.json"), *folder.glob(".tmp-*"), *self.index_dir.glob(".tmp-*")] \
+            if self.index_dir.is_dir() else []
+        for path in sorted(set(candidates)):
+            if path.name.startswith(".tmp-") or path.stem not in keys:
+                path.unlink(missing_ok=True)
+                deleted.append(path)
+        return deleted
+
+    def plan_sha(self, source: str) -> str | None:
+        """The content hash of the stored plan file, or None when there is none."""
+        try:
+            return json.loads(self._plan_path(source).read_text(encoding="utf-8")).get("sha256")
+        except (OSError, ValueError):
+            return None
 
     def _plan_path(self, source: str) -> Path:
         return self.index_dir / "plans" / f"{plan_key(source)}.json"

@@ -127,11 +127,33 @@ def _examples(plans) -> list[str]:
     return [q for where, q in EXAMPLES if not where or fold(where) in names][:5]
 
 
+AUTH_VAR = "ASSISTANT_AUTH"
+
+
+def auth_from_env() -> tuple[str, str] | None:
+    """Optional login: ASSISTANT_AUTH="user:password" (the password may contain ':'). Unset or
+    empty: no login. A value without ':' or with an empty user or password is refused rather
+    than silently serving without a login."""
+    raw = os.environ.get(AUTH_VAR, "").strip()
+    if not raw:
+        return None
+    user, sep, password = raw.partition(":")
+    if not sep or not user.strip() or not password:
+        raise ValueError(f"{AUTH_VAR} must be 'user:password'")
+    return user.strip(), password
+
+
 class AssistantBlocks(gr.Blocks):
     """gr.Blocks whose launch() defaults to this app's theme, CSS, Vietnamese strings and an
-    offline-friendly footer, so tests and `serve` launch the same page."""
+    offline-friendly footer, so tests and `serve` launch the same page; with ASSISTANT_AUTH set,
+    every page and API call needs that login."""
 
     def launch(self, *args, **kwargs):
+        if "auth" not in kwargs:
+            credentials = auth_from_env()
+            if credentials:
+                kwargs["auth"] = [credentials]
+                kwargs.setdefault("auth_message", "Đăng nhập để dùng trợ lý kế hoạch.")
         kwargs.setdefault("theme", THEME)
         kwargs.setdefault("css", CSS)
         kwargs.setdefault("i18n", gr.I18n(vi=_VI, en=_VI))
@@ -492,7 +514,8 @@ def process_uploads(holder: EngineHolder, files, folder: Path, progress=None) ->
             twin = next((p.source for p in holder.engine.plans if p.sha256 == plan.sha256
                          and uploads.source_path(p.source) != target), None)
             if twin:
-                results.append(("skip", name, f"đã có trong kho (cùng nội dung với {twin}); không thêm lại"))
+                results.append(("skip", name, f"đã có trong kho (cùng nội dung với {Path(twin).name}); "
+                                              f"không thêm lại"))
                 continue
             step(base + 0.4 / total, f"[{number + 1}/{total}] Tạo chỉ mục cho {name} "
                                      f"({len(plan.clauses)} điều khoản; lần đầu cần nạp mô hình)")
@@ -508,6 +531,11 @@ def process_uploads(holder: EngineHolder, files, folder: Path, progress=None) ->
                     uploads.restore(target, previous)
                     reason = report.failed[0][1]
                     raise uploads.UploadRejected(name, uploads.load_error_reason(reason, target))
+                if report.duplicates and not report.changed:
+                    uploads.restore(target, previous)
+                    twin = Path(report.duplicates[0][1]).name
+                    results.append(("skip", name, f"đã có trong kho (cùng nội dung với {twin}); không thêm lại"))
+                    continue
                 if report.changed:
                     changed = True
             label = plan.metadata.locality or Path(stored).stem
@@ -591,6 +619,14 @@ def serve(index_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     except IndexError_ as error:
         print(f"assistant: {error}", file=sys.stderr)
         return 1
+    try:
+        credentials = auth_from_env()
+    except ValueError as error:
+        print(f"assistant: {error}", file=sys.stderr)
+        return 1
+    if credentials is None and host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"assistant: warning: serving on {host} without a login; set {AUTH_VAR}=user:password",
+              file=sys.stderr)
     demo = build_app(holder)
     try:
         demo.launch(server_name=host, server_port=port, prevent_thread_lock=True)

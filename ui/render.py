@@ -177,9 +177,14 @@ _MD_ESCAPE = str.maketrans({"\\": "\\\\", "<": "\\<", ">": "\\>", "`": "\\`", "!
                             "$": "\\$", "|": "\\|"})
 
 
+_MD_LINK = re.compile(r"\](?=[(\[])")  # the "](" / "][" of an inline or reference link
+
+
 def md_escape(text: str) -> str:
-    """Markdown that shows the text as written when rendered, and stays readable when not."""
-    return str(text or "").translate(_MD_ESCAPE)
+    """Markdown that shows the text as written when rendered, and stays readable when not: no
+    HTML, no images, and no links (`[x](javascript:…)` from a document stays text; a citation
+    marker like `[1]` is left as it is)."""
+    return _MD_LINK.sub(r"\\]", str(text or "").translate(_MD_ESCAPE))
 
 
 def render_answer_markdown(answer, labels: dict[str, str]) -> str:

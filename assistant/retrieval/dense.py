@@ -39,6 +39,9 @@ class DenseIndex:
             collection, metadata={"hnsw:space": "cosine"}, embedding_function=None)
 
     def replace_plan(self, source: str, ids: list[str], vectors: np.ndarray) -> None:
+        """Delete then add: not atomic. The indexer names the plan in its journal first, so a run
+        killed in between is repaired by the next one; queries meanwhile ignore vectors whose id
+        is not a clause of a loaded plan."""
         self.remove_plan(source)
         for start in range(0, len(ids), 1000):  # Chroma caps the batch size
             end = start + 1000
@@ -50,6 +53,10 @@ class DenseIndex:
 
     def count(self) -> int:
         return self._collection.count()
+
+    def ids_of(self, source: str) -> list[str]:
+        """Vector ids stored for one plan (checks after a crash; tests)."""
+        return list(self._collection.get(where={"source": source}, include=[])["ids"])
 
     def search(self, vector: np.ndarray, k: int, sources: list[str] | None = None) -> list[tuple[str, float]]:
         """(vector id, cosine similarity) best first, optionally within some plans."""
