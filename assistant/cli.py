@@ -46,7 +46,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from assistant.indexer import Indexer, stderr_progress
+    from assistant.indexer import Indexer
     from assistant.retrieval.embedder import Embedder, EmbedderUnavailable
 
     index_dir = Path(args.index)
@@ -57,9 +57,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in (args.paths or ["corpus"])]
     missing = [p for p in paths if not p.exists()]
     indexer = Indexer(index_dir, Embedder)
+    progress = None if args.quiet else _ProgressBar()
     try:
         report = indexer.ingest([p for p in paths if p.exists()], prune=args.prune,
-                                progress=None if args.quiet else stderr_progress)
+                                progress=progress)
+        if progress is not None:
+            progress.finish()
     except EmbedderUnavailable as error:
         return _fail(str(error))
     for path in missing:
@@ -73,6 +76,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                + (f"; {len(report.duplicates)} duplicate(s) skipped" if report.duplicates else ""))
     print(summary if report.changed or report.failed else f"nothing to do ({summary})")
     return EXIT_FAILED if report.failed else 0
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr fed by the indexer's "[i/N] source" messages; other messages
+    (repairs after an interrupted run) are printed above the bar."""
+
+    def __init__(self) -> None:
+        self._bar = None
+
+    def __call__(self, message: str) -> None:
+        import re
+
+        from tqdm import tqdm
+
+        step = re.match(r"^\[(\d+)/(\d+)\] (.*)$", message)
+        if step is None:
+            tqdm.write(message, file=sys.stderr)
+            return
+        done, total, source = int(step[1]), int(step[2]), step[3]
+        if self._bar is None:
+            self._bar = tqdm(total=total, unit="tệp", file=sys.stderr, dynamic_ncols=True, leave=True)
+        self._bar.set_postfix_str(source[-50:], refresh=False)
+        self._bar.update(done - 1 - self._bar.n)  # the message announces file `done`, not yet indexed
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.update(self._bar.total - self._bar.n)
+            self._bar.close()
 
 
 def _open_engine(args: argparse.Namespace):
