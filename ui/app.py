@@ -1,4 +1,4 @@
-"""The web chat (Gradio): four tabs over one shared Engine, plus the `/ask` API endpoint.
+"""The web chat (Gradio): five tabs over one shared Engine, plus the `/ask` API endpoint.
 
     serve(Path("index"))                       # what `assistant serve` / `make run` call
     demo = build_app(Path("index"))            # tests: demo.launch(prevent_thread_lock=True, ...)
@@ -26,7 +26,7 @@ import gradio as gr
 from assistant.documents import LoadError
 from assistant.engine import Engine, QuestionError
 from assistant.text import fold
-from ui import render, tables, uploads
+from ui import drafting, render, tables, uploads
 from ui.state import EngineHolder
 from ui.tables import ALL
 
@@ -84,6 +84,13 @@ details.cite mark { background: #fde68a; color: inherit; padding: 0 1px; border-
 .plan-details dl.kv dt { color: var(--body-text-color-subdued); white-space: nowrap; }
 .plan-details .plan-list-title { margin-top: 8px; font-weight: 600; }
 .plan-details ul { margin: 2px 0 0 1.1em; padding: 0; }
+.draft-summary mark, .draft-preview mark { padding: 0 2px; border-radius: 2px; color: inherit; }
+mark.keep { background: #fde68a; }
+mark.review { background: #fed7aa; }
+.draft-preview { padding: 4px 12px !important; max-height: 640px; overflow-y: auto; }
+.draft-preview .draft-title { text-align: center; font-size: 1.1em; margin: 6px 0 0 0; }
+.draft-preview table { width: 100%; }
+.draft-preview p { text-align: justify; }
 """
 
 # Framework strings shown in the page, in Vietnamese (also for browsers set to English: the whole
@@ -110,6 +117,9 @@ _VI = {
     "dataframe.filter": "Lọc",
     "dataframe.clear_filter": "Bỏ lọc",
 }
+
+DRAFT_PLACEHOLDER = "*Điền thông tin bên trái rồi bấm **Xem trước** hoặc **Tải .docx**.*"
+DRAFT_FIX = "*Chưa có bản xem trước: sửa ô được nêu ở trên rồi bấm lại.*"
 
 # Example questions: generic ones, and ones naming a locality (kept only when that plan is indexed).
 EXAMPLES = [
@@ -301,6 +311,48 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                         rm_btn = gr.Button("Xoá khỏi kho", variant="stop", elem_id="rm-btn")
                         rm_result = gr.HTML(elem_id="rm-result")
 
+            # ---------------------------------------------------------------- 5. Soạn kế hoạch
+            with gr.Tab("Soạn kế hoạch", id="draft"):
+                gr.Markdown("Soạn dự thảo kế hoạch cho một địa phương mới từ một kế hoạch trong kho (bố cục theo "
+                            "Nghị định 30/2020/NĐ-CP). Chỗ cần xem lại được tô màu trong bản xem trước và trong tệp .docx.")
+                with gr.Row():
+                    with gr.Column(scale=2, min_width=320):
+                        dr_template = gr.Dropdown(drafting.template_choices(holder), value=drafting.AUTO,
+                                                  label="Kế hoạch mẫu", elem_id="dr-template",
+                                                  info="Tự chọn: kế hoạch cùng cấp, cùng cấp trên, đủ mục nhất")
+                        dr_locality = gr.Textbox(label="Địa phương mới", placeholder="phường Hòa An",
+                                                 info="Ghi cả cấp: xã, phường, thị trấn, thị xã…", max_length=200,
+                                                 elem_id="dr-locality")
+                        with gr.Row():
+                            dr_parent = gr.Textbox(label="Cấp trên", placeholder="thành phố Cần Thơ", max_length=200,
+                                                   elem_id="dr-parent")
+                            dr_province = gr.Textbox(label="Tỉnh", placeholder="Cần Thơ", max_length=200,
+                                                     elem_id="dr-province")
+                        dr_based_on = gr.Textbox(label="Căn cứ (văn bản của cấp trên)", lines=2, max_lines=4,
+                                                 max_length=1000, elem_id="dr-based-on",
+                                                 placeholder="Kế hoạch số 87/KH-UBND ngày 26/9/2025 của UBND "
+                                                             "thành phố Cần Thơ")
+                        with gr.Row():
+                            dr_number = gr.Textbox(label="Số", placeholder="15 hoặc 15/KH-UBND (để trống: văn thư ghi)",
+                                                   max_length=60, elem_id="dr-number")
+                            dr_date = gr.Textbox(label="Ngày (dd/mm/yyyy)", placeholder="05/03/2026", max_length=20,
+                                                 elem_id="dr-date")
+                        with gr.Row():
+                            dr_signer = gr.Textbox(label="Người ký", placeholder="Nguyễn Văn A", max_length=120,
+                                                   elem_id="dr-signer")
+                            dr_signer_title = gr.Dropdown(drafting.SIGNER_TITLES, value="", label="Chức vụ người ký",
+                                                          elem_id="dr-signer-title")
+                        with gr.Row():
+                            dr_preview_btn = gr.Button("Xem trước", variant="primary", elem_id="dr-preview-btn")
+                            dr_docx_btn = gr.Button("Tải .docx", variant="secondary", elem_id="dr-docx-btn")
+                        dr_file = gr.File(label="Tệp dự thảo (.docx)", interactive=False, height=80,
+                                          elem_id="dr-file")
+                    with gr.Column(scale=3):
+                        dr_note = gr.HTML(elem_id="dr-note")
+                        dr_preview = gr.Markdown(elem_classes=["draft-preview"], elem_id="dr-preview",
+                                                 sanitize_html=True, latex_delimiters=[],
+                                                 value=DRAFT_PLACEHOLDER)
+
         # ==================================================================== events
         def respond(message, plan, messages):
             text = (message or "").strip()
@@ -416,13 +468,30 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
 
         doc_pick.input(details_view, inputs=[doc_pick], outputs=[doc_details], api_visibility="private")
 
+        # -- drafting
+        draft_inputs = [dr_template, dr_locality, dr_parent, dr_province, dr_based_on, dr_number, dr_date, dr_signer,
+                        dr_signer_title]
+
+        def draft_preview(*fields):
+            note, markdown = drafting.preview(holder, *fields)
+            return note, markdown or DRAFT_FIX
+
+        def draft_docx(*fields):
+            note, markdown, path = drafting.download(holder, *fields)
+            return note, markdown or DRAFT_FIX, path
+
+        dr_preview_btn.click(draft_preview, inputs=draft_inputs, outputs=[dr_note, dr_preview],
+                             api_visibility="private", concurrency_limit=2, concurrency_id="draft")
+        dr_docx_btn.click(draft_docx, inputs=draft_inputs, outputs=[dr_note, dr_preview, dr_file],
+                          api_visibility="private", concurrency_limit=2, concurrency_id="draft")
+
         def removable_choices():
             labels = holder.labels()
             return [(f"{labels.get(p.source, p.source)} — {Path(p.source).name}", p.source)
                     for p in holder.engine.plans if uploaded(p.source)]
 
         # -- refresh everything (page load, after an upload or a removal)
-        def refresh_all(chat_p, ob_p, ob_a, ob_s, tg_p, tg_k, doc_p):
+        def refresh_all(chat_p, ob_p, ob_a, ob_s, tg_p, tg_k, doc_p, dr_t):
             choices = _plan_choices(holder)
             chat_p, ob_p, tg_p = (_keep(v, choices) for v in (chat_p, ob_p, tg_p))
             doc_p = doc_p if doc_p in {v for _, v in choices[1:]} else (choices[1][1] if len(choices) > 1 else None)
@@ -431,11 +500,15 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                     gr.update(choices=choices, value=ob_p), *obligations_view(ob_p, ob_a, ob_s),
                     gr.update(choices=choices, value=tg_p), *targets_view(tg_p, tg_k),
                     *docs_view(), gr.update(choices=choices[1:], value=doc_p), details_view(doc_p),
-                    gr.update(choices=rm_choices, value=None))
+                    gr.update(choices=rm_choices, value=None), draft_template_update(dr_t))
 
-        refresh_inputs = [chat_plan, ob_plan, ob_actor, ob_sort, tg_plan, tg_indicator, doc_pick]
+        def draft_template_update(value):
+            choices = drafting.template_choices(holder)
+            return gr.update(choices=choices, value=value if value in {v for _, v in choices} else drafting.AUTO)
+
+        refresh_inputs = [chat_plan, ob_plan, ob_actor, ob_sort, tg_plan, tg_indicator, doc_pick, dr_template]
         refresh_outputs = [chat_plan, ob_plan, *ob_outputs, tg_plan, tg_note, tg_table, tg_indicator, tg_chart,
-                           docs_note, docs_table, doc_pick, doc_details, rm_pick]
+                           docs_note, docs_table, doc_pick, doc_details, rm_pick, dr_template]
         demo.load(refresh_all, inputs=refresh_inputs, outputs=refresh_outputs, api_visibility="private",
                   show_progress="hidden")
 
