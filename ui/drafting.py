@@ -205,9 +205,6 @@ def preview_markdown(draft: Draft) -> str:
     return "\n".join(lines)
 
 
-_OPTION = re.compile(r"tùy chọn (--[a-z-]+)")
-
-
 def summary_html(draft: Draft, chosen_label: str = "") -> str:
     """What was drafted from which template (and, for auto, why), and how much is left to review."""
     parts = [f"Dự thảo cho <b>{render.escape_text(draft.locality.full)}</b> từ kế hoạch mẫu "
@@ -216,7 +213,7 @@ def summary_html(draft: Draft, chosen_label: str = "") -> str:
         parts.append(f"Tự chọn mẫu: {render.escape_text(draft.why)}.")
     count = draft.review_count()
     if count or draft.reviews:
-        reviews = [_OPTION.sub(lambda m: f"ô “{FIELDS.get(m.group(1), m.group(1))}”", r) for r in draft.reviews]
+        reviews = draft.reviews
         parts.append(f"Còn {count} chỗ <mark class='review'>cần xem lại</mark>"
                      + (": " + "; ".join(render.escape_text(r) for r in reviews) if reviews else "")
                      + ".")

@@ -83,9 +83,9 @@ def compose(plan: Plan, request: DraftRequest, why: str = "") -> Draft:
     old_province = template_province(plan)
     roles = [Role("locality", old_locality, locality)]
     if old_parent:
-        roles.append(Role("parent", old_parent, parent, "tên đơn vị cấp trên (tùy chọn --parent)"))
+        roles.append(Role("parent", old_parent, parent, "tên đơn vị cấp trên"))
     if old_province and not (old_parent and fold(old_parent.full) == fold(old_province.full)):
-        roles.append(Role("province", old_province, province, "tên tỉnh/thành phố (tùy chọn --province)"))
+        roles.append(Role("province", old_province, province, "tên tỉnh/thành phố"))
     if meta.signer:
         new_signer = Unit("", request.signer.strip()) if request.signer and request.signer.strip() else None
         roles.append(Role("signer", Unit("", meta.signer), new_signer, "họ và tên người ký"))
@@ -135,11 +135,11 @@ def compose(plan: Plan, request: DraftRequest, why: str = "") -> Draft:
     signer = [Segment(request.signer.strip())] if request.signer and request.signer.strip() else \
         [review("họ và tên người ký")]
     if not (request.signer and request.signer.strip()):
-        reviews.append("người ký chưa có (tùy chọn --signer)")
+        reviews.append("người ký chưa có")
     if not parent and old_parent:
-        reviews.append("đơn vị cấp trên chưa có (tùy chọn --parent)")
+        reviews.append("đơn vị cấp trên chưa có")
     if not request.based_on:
-        reviews.append("văn bản căn cứ của cấp trên chưa có (tùy chọn --based-on)")
+        reviews.append("văn bản căn cứ của cấp trên chưa có")
 
     draft = Draft(
         template=plan.source, locality=locality,
@@ -202,8 +202,7 @@ def _basis_and_intro(plan: Plan, sub: Substituter, request: DraftRequest, parent
                 segments = [Segment(new_ref + (end if not joint else ""))]
             else:
                 target = f"UBND {parent.full}" if parent else "cấp trên"
-                segments = [Segment(f"{verb} "), review(f"số, ngày, trích yếu kế hoạch của {target} "
-                                                       "(tùy chọn --based-on)"), Segment(end if not joint else "")]
+                segments = [Segment(f"{verb} "), review(f"số, ngày, trích yếu kế hoạch của {target}"), Segment(end if not joint else "")]
         elif national:
             segments = sub.rewrite(ref)
         else:
