@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup index run test bench clean
+.PHONY: setup index run test bench bench-scale clean
 
 setup:
 	@bash scripts/setup.sh
@@ -26,3 +26,6 @@ bench: index
 
 clean:
 	rm -rf index .pytest_cache
+
+bench-scale: setup
+	$(PY) scripts/bench_scale.py

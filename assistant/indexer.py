@@ -32,6 +32,8 @@ from assistant.documents import LoadError, Plan
 from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, read_plan
 from assistant.retrieval.dense import DenseIndex, vector_id
 from assistant.retrieval.tokenize import document_tokens
+from assistant.retrieval.vector_cache import FILE_NAME as VECTOR_CACHE_FILE
+from assistant.retrieval.vector_cache import VectorCache, embed_passages_cached
 from assistant.store import INDEX_VERSION, PlanStore, plan_key
 
 
@@ -48,6 +50,8 @@ def _pipeline_fingerprint() -> str:
 PIPELINE = _pipeline_fingerprint()
 SLOW_INGEST_VAR = "ASSISTANT_TEST_SLOW_INGEST"
 LOCK_NAME = ".ingest.lock"
+PREFETCH_PLANS = 16  # plans read ahead so their new passages are embedded in one batch
+PREFETCH_EMBED = True
 
 
 @dataclass
@@ -82,6 +86,7 @@ class Indexer:
         self._embedder_factory = embedder_factory
         self._embedder = None
         self._dense: DenseIndex | None = None
+        self._cache: VectorCache | None = None
         self._lock_depth = 0
 
     @property
@@ -89,6 +94,12 @@ class Indexer:
         if self._embedder is None:
             self._embedder = self._embedder_factory()
         return self._embedder
+
+    @property
+    def vector_cache(self) -> VectorCache:
+        if self._cache is None:
+            self._cache = VectorCache(self.index_dir / VECTOR_CACHE_FILE)
+        return self._cache
 
     @property
     def dense(self) -> DenseIndex:
@@ -108,15 +119,13 @@ class Indexer:
         report.recovered = self._recover(manifest, progress)
         files = discover(paths)
         seen: set[str] = set()
-        for number, path in enumerate(files, start=1):
+        for number, path, plan in self._read_ahead(files, manifest, max_bytes):
             source = display_source(path)
             seen.add(source)
             if progress:
                 progress(f"[{number}/{len(files)}] {source}")
-            try:
-                plan = read_plan(path, max_bytes=max_bytes)
-            except LoadError as error:
-                report.failed.append((source, str(error)))
+            if isinstance(plan, LoadError):
+                report.failed.append((source, str(plan)))
                 continue
             known = manifest["plans"].get(source)
             if known and known.get("sha256") == plan.sha256 and known.get("pipeline") == PIPELINE:
@@ -145,6 +154,30 @@ class Indexer:
         if not self.store.exists():
             self.store.write_manifest(manifest)
         return report
+
+    def _read_ahead(self, files: list[Path], manifest: dict, max_bytes):
+        """(number, path, Plan or LoadError) for each file, read PREFETCH_PLANS at a time; the
+        passages of a group's new or changed plans not yet in the vector cache are embedded in one
+        batch first (longer batches keep the model busy; repeated passages are embedded once).
+        Only the cache is written here: per-plan order and crash safety stay in `_ingest`."""
+        for start in range(0, len(files), PREFETCH_PLANS):
+            group = []
+            for number, path in enumerate(files[start:start + PREFETCH_PLANS], start=start + 1):
+                try:
+                    group.append((number, path, read_plan(path, max_bytes=max_bytes)))
+                except LoadError as error:
+                    group.append((number, path, error))
+            passages = []
+            for _, path, plan in group:
+                if isinstance(plan, LoadError):
+                    continue
+                known = manifest["plans"].get(display_source(path))
+                if known and known.get("sha256") == plan.sha256 and known.get("pipeline") == PIPELINE:
+                    continue
+                passages.extend(clause_passage(c.path, c.text) for c in plan.clauses)
+            if passages and PREFETCH_EMBED:
+                embed_passages_cached(self.embedder, self.vector_cache, passages)
+            yield from group
 
     def remove(self, source: str, manifest: dict | None = None) -> bool:
         with self._locked(None):
@@ -236,7 +269,8 @@ class Indexer:
         self.store.put(plan, tokens)
 
     def _write_vectors(self, plan: Plan) -> None:
-        vectors = self.embedder.embed_passages([clause_passage(c.path, c.text) for c in plan.clauses])
+        vectors = embed_passages_cached(self.embedder, self.vector_cache,
+                                        [clause_passage(c.path, c.text) for c in plan.clauses])
         key = plan_key(plan.source)
         self.dense.replace_plan(plan.source, [vector_id(key, c.id) for c in plan.clauses], vectors)
 

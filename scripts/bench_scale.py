@@ -1,0 +1,222 @@
+"""Scale benchmark: synthetic plans (assistant/synthetic.py) at 10, 100 and 1,000 plans.
+
+Per size, in a fresh subprocess (so peak memory is that size's own): generate the plans into a
+temporary folder, ingest them into a temporary index (model loaded first and not counted), open
+the Engine (BM25 build timed), then time a fixed sample of gold questions with `ask` and with
+`retrieve`. Prints a table and, as its last line, one JSON object; draws artifacts/bench/scale.png.
+
+    .venv/bin/python scripts/bench_scale.py [--plans 10,100,1000] [--questions 20] [--max-ingest-s 600]
+    .venv/bin/python scripts/bench_scale.py --profile 10 [--no-cache]   # cProfile of one ingest
+
+`--max-ingest-s` bounds a size's ingest: plans are ingested 50 at a time and the run stops adding
+more once the budget is spent; the row then says how many plans were actually indexed.
+`--no-cache` turns off the passage-vector cache, the cross-plan batching and the token cache
+(the code path before the scale work), for before/after comparisons.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import assistant  # noqa: E402,F401
+
+CHART = REPO / "artifacts" / "bench" / "scale.png"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def disable_speedups() -> None:
+    """The ingest path as it was before: no vector cache, no batching across plans, no token cache."""
+    import assistant.indexer as indexer
+    from assistant.retrieval import tokenize
+
+    indexer.PREFETCH_PLANS = 1
+    indexer.embed_passages_cached = lambda embedder, cache, texts: embedder.embed_passages(texts)
+    uncached = lambda text: tokenize._tokens(tokenize.expand_abbreviations(text))  # noqa: E731
+    indexer.document_tokens = uncached
+    indexer.PREFETCH_EMBED = False
+
+
+def gold_questions(limit: int) -> list[dict]:
+    rows = [json.loads(line) for line in (REPO / "evals" / "gold.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    step = max(1, len(rows) // limit)
+    return rows[::step][:limit]  # a fixed, spread-out sample
+
+
+def run_one(plans: int, questions: int, max_ingest_s: float, seed: int, no_cache: bool) -> dict:
+    from assistant.engine import Engine
+    from assistant.indexer import Indexer
+    from assistant.retrieval.embedder import Embedder
+    from assistant.synthetic import generate
+
+    if no_cache:
+        disable_speedups()
+    t0 = time.perf_counter()
+    embedder = Embedder()
+    model_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        files = generate(Path(tmp) / "synthetic", plans, seed=seed)
+        index = Path(tmp) / "index"
+        indexer = Indexer(index, lambda: embedder)
+        clauses = indexed = 0
+        start = time.perf_counter()
+        for chunk in range(0, len(files), 50):
+            report = indexer.ingest(files[chunk:chunk + 50])
+            clauses += report.clauses
+            indexed += len(report.added)
+            if time.perf_counter() - start > max_ingest_s:
+                break
+        ingest_s = time.perf_counter() - start
+        cache = indexer._cache
+        t0 = time.perf_counter()
+        engine = Engine.open(index, embedder=embedder)
+        open_s = time.perf_counter() - t0
+        sample = gold_questions(questions)
+        engine.ask(sample[0]["question"])  # warm-up
+        ask_ms, retrieve_ms = [], []
+        for row in sample:
+            t0 = time.perf_counter()
+            engine.ask(row["question"])
+            ask_ms.append((time.perf_counter() - t0) * 1000)
+        engine._query_vectors.clear()  # retrieve pays for its query embedding too
+        for row in sample:
+            t0 = time.perf_counter()
+            engine.retrieve(row["question"], k=10)
+            retrieve_ms.append((time.perf_counter() - t0) * 1000)
+        index_mb = folder_size(index) / 1e6
+    return {
+        "plans_requested": plans, "plans": indexed, "clauses": clauses,
+        "model_load_s": round(model_s, 2), "ingest_s": round(ingest_s, 1),
+        "ingest_clauses_per_s": round(clauses / ingest_s, 1) if ingest_s else 0.0,
+        "cache_hit_rate": round(cache.hits / max(1, cache.hits + cache.misses), 3) if cache else None,
+        "embedded_passages": cache.misses if cache else clauses,
+        "engine_open_s": round(open_s, 2), "questions": len(sample),
+        "ask_p50_ms": round(percentile(ask_ms, 50), 1), "ask_p95_ms": round(percentile(ask_ms, 95), 1),
+        "retrieve_p50_ms": round(percentile(retrieve_ms, 50), 1),
+        "retrieve_p95_ms": round(percentile(retrieve_ms, 95), 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "index_mb": round(index_mb, 1), "no_cache": no_cache,
+    }
+
+
+def profile(plans: int, no_cache: bool, seed: int) -> None:
+    import cProfile
+    import pstats
+
+    from assistant.indexer import Indexer
+    from assistant.retrieval.embedder import Embedder
+    from assistant.synthetic import generate
+
+    if no_cache:
+        disable_speedups()
+    embedder = Embedder()
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
+        files = generate(Path(tmp) / "synthetic", plans, seed=seed)
+        indexer = Indexer(Path(tmp) / "index", lambda: embedder)
+        profiler = cProfile.Profile()
+        t0 = time.perf_counter()
+        profiler.enable()
+        report = indexer.ingest(files)
+        profiler.disable()
+        elapsed = time.perf_counter() - t0
+    print(f"ingest of {plans} plans, {report.clauses} clauses: {elapsed:.1f} s, "
+          f"{report.clauses / elapsed:.1f} clauses/s (no_cache={no_cache})")
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    wanted = ["embed_passages", "_encode_batches", "encode", "document_tokens", "_tokens", "word_tokenize",
+              "replace_plan", "remove_plan", "put", "write_manifest", "read_plan", "get_many", "put_many", "ingest"]
+    for (file, _, name), (_, calls, _, cumulative, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
+        if name in wanted and ("assistant" in file or name in ("encode", "word_tokenize")):
+            print(f"  {name:<18} {calls:>7} calls  {cumulative:8.2f} s  {100 * cumulative / elapsed:5.1f} %  {Path(file).name}")
+
+
+def draw(rows: list[dict]) -> Path | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no chart", file=sys.stderr)
+        return None
+    plans = [r["plans"] for r in rows]
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    axes[0].plot(plans, [r["ingest_clauses_per_s"] for r in rows], "o-")
+    axes[0].axhline(100, color="grey", ls="--", lw=1, label="target 100")
+    axes[0].set(title="Ingest throughput (after model load)", xlabel="plans", ylabel="clauses / s", xscale="log")
+    for key, style in (("ask_p50_ms", "o-"), ("ask_p95_ms", "o--"), ("retrieve_p50_ms", "s-"), ("retrieve_p95_ms", "s--")):
+        axes[1].plot(plans, [r[key] for r in rows], style, label=key.replace("_ms", ""))
+    axes[1].axhline(500, color="grey", ls="--", lw=1, label="p95 target @1000")
+    axes[1].set(title="Warm query latency", xlabel="plans", ylabel="ms", xscale="log")
+    axes[2].plot(plans, [r["peak_rss_mb"] for r in rows], "o-", label="peak RSS (MB)")
+    axes[2].plot(plans, [r["index_mb"] for r in rows], "s-", label="index on disk (MB)")
+    axes[2].set(title="Memory and index size", xlabel="plans", ylabel="MB", xscale="log")
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("Scale benchmark on synthetic plans (2 cores, e5-small, CPU)")
+    fig.tight_layout()
+    CHART.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(CHART, dpi=110)
+    return CHART
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plans", default="10,100,1000", help="comma-separated sizes")
+    parser.add_argument("--questions", type=int, default=20, help="gold questions sampled per size")
+    parser.add_argument("--max-ingest-s", type=float, default=600.0, help="ingest budget per size")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--no-cache", action="store_true", help="the ingest path without the scale speed-ups")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", type=int, metavar="PLANS", help="cProfile one ingest of PLANS plans")
+    args = parser.parse_args()
+
+    if args.profile:
+        profile(args.profile, args.no_cache, args.seed)
+        return 0
+    if args.one:
+        print(json.dumps(run_one(args.one, args.questions, args.max_ingest_s, args.seed, args.no_cache)))
+        return 0
+    rows = []
+    for size in [int(s) for s in args.plans.split(",") if s.strip()]:
+        command = [sys.executable, __file__, "--one", str(size), "--questions", str(args.questions),
+                   "--max-ingest-s", str(args.max_ingest_s), "--seed", str(args.seed)]
+        if args.no_cache:
+            command.append("--no-cache")
+        result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=os.environ.copy())
+        if result.returncode != 0:
+            print(result.stderr[-3000:], file=sys.stderr)
+            return 1
+        rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        print(f"done: {size} plans", file=sys.stderr, flush=True)
+    columns = ["plans", "clauses", "ingest_s", "ingest_clauses_per_s", "cache_hit_rate", "engine_open_s",
+               "ask_p50_ms", "ask_p95_ms", "retrieve_p50_ms", "retrieve_p95_ms", "peak_rss_mb", "index_mb"]
+    print("  ".join(f"{c:>14}" for c in columns))
+    for row in rows:
+        print("  ".join(f"{str(row[c]):>14}" for c in columns))
+    chart = draw(rows)
+    if chart:
+        print(f"chart: {chart.relative_to(REPO)}")
+    print(json.dumps({"sizes": rows, "chart": str(chart.relative_to(REPO)) if chart else None}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
