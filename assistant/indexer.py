@@ -295,6 +295,3 @@ def _test_hook(source: str) -> None:
         print(f"test-hook: {source}: vectors written", file=sys.stderr, flush=True)
         time.sleep(float(delay))
 
-
-def stderr_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
