@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, REPO, run_cli
+from tests.conftest import CORPUS, REPO
 
 CHROMA = Path(sys.executable).parent / "chroma"
 QUESTIONS = [
