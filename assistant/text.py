@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 
 # Combining tone marks (NFD): grave, acute, tilde, hook above, dot below.
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -16,11 +17,44 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def top_level_cuts(text: str, is_cut: Callable[[int], bool], start: int = 0, end: int | None = None) -> list[int]:
+    """Positions in text[start:end], outside parentheses, where is_cut(position) holds: a ';' or
+    '.' inside "(trước ngày 10 tháng cuối quý; ngày 10/12)" never splits a clause."""
+    cuts, depth = [], 0
+    for i in range(start, len(text) if end is None else end):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and is_cut(i):
+            cuts.append(i)
+    return cuts
+
+
+def fold_char(ch: str) -> str:
+    """One character without its diacritics (NFD, combining marks dropped), đ→d."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+
+
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character: folding is per character
+    (marks are dropped, so NFD's reordering of them cannot matter), and a table lookup is an
+    order of magnitude faster than normalising every string (fold runs on every clause)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        folded = fold_char(chr(codepoint))
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, no diacritics, đ→d: the form in which an OCR scan and a typed query agree."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    return text.lower().translate(_FOLD_TABLE)
 
 
 @lru_cache(maxsize=200_000)

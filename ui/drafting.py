@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.draft import Draft, DraftError, DraftRequest, build_draft, write_docx
-from assistant.draft.model import Segment
+from assistant.draft.markdown import MarkdownStyle, render_markdown
 from assistant.text import fold
 from ui import render
 
@@ -143,66 +143,35 @@ def write_draft_docx(draft: Draft) -> Path:
 _LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([#+=>-])")
 
 
-def _text(text: str) -> str:
-    """Document text as inert markdown: HTML, links and images stay text; a line starting with
-    "1." or "-" is not turned into a list or heading."""
-    escaped = render.md_escape(text).replace("~", "\\~").replace("\n", " ")
-    return _LINE_START.sub(lambda m: (f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2)
-                                      else f"{m.group(4)}\\{m.group(5)}"), escaped)
-
-
-def _segments(segments: list[Segment]) -> str:
-    out = []
-    for s in segments:
-        if s.review or s.highlight:
-            kind = "review" if s.review else "keep"
-            out.append(f'<mark class="{kind}">{render.escape_text(s.text)}</mark>')
-        else:
-            out.append(_text(s.text))
-    text = "".join(out)
+def _inert_run(text: str) -> str:
+    """A line starting with "1." or "-" is not turned into a list or heading."""
     return _LINE_START.sub(lambda m: (f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2)
                                       else f"{m.group(4)}\\{m.group(5)}"), text)
 
 
-def _plain(text: str) -> str:
-    return _text(text).replace("|", "\\|")
+def _text(text: str) -> str:
+    """Document text as inert markdown: HTML, links and images stay text, and no list or heading."""
+    return _inert_run(render.md_escape(text).replace("~", "\\~").replace("\n", " "))
+
+
+WEB_STYLE = MarkdownStyle(
+    text=_text,
+    mark=lambda text, kind: f'<mark class="{kind}">{render.escape_text(text)}</mark>',
+    line_break="<br>",
+    title=lambda t: f"<p class='draft-title'><b>{render.escape_text(t)}</b></p>",
+    summary=lambda t: f"**{t}**",
+    bullet="\\- ",
+    header_comment=False,
+    skip_empty_blocks=True,
+    run=_inert_run,
+    field=_text,
+)
 
 
 def preview_markdown(draft: Draft) -> str:
-    """The draft as markdown for gr.Markdown: the same content as the .docx (assistant.draft.markdown),
-    every piece of document text escaped; review notes and values kept from the template marked."""
-    issuer = "<br>".join(f"**{_plain(line)}**" for line in draft.issuer)
-    lines = [f"| {issuer} | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**<br>**Độc lập - Tự do - Hạnh phúc** |",
-             "|:---:|:---:|", f"| {_plain(draft.number_line)} | *{_plain(draft.place_date)}* |", "",
-             f"<p class='draft-title'><b>{render.escape_text(draft.doc_type)}</b></p>", "",
-             f"**{_segments(draft.summary)}**", ""]
-    for block in draft.body:
-        text = _segments(block.segments)
-        if not text.strip():
-            continue
-        if block.kind.startswith("heading"):
-            lines += [f"**{text}**", ""]
-        elif block.kind == "bullet":
-            lines += [f"\\- {text}", ""]
-        else:
-            lines += [text, ""]
-    lines += ["***Nơi nhận:***", ""] + [_segments(line) + "  " for line in draft.recipients] + [""]
-    lines += [f"**{_plain(t)}**  " for t in draft.signature_titles] + ["", f"**{_segments(draft.signer)}**", ""]
-    if draft.targets:
-        lines += ["---", "", "**BẢNG CHỈ TIÊU** (giá trị lấy từ kế hoạch mẫu: cần xem lại)", "",
-                  "| TT | Chỉ tiêu | Giá trị | Đơn vị | Năm |", "|---|---|---|---|---|"]
-        lines += [f"| {n} | {_plain(t.indicator)} | <mark class='keep'>{render.escape_text(t.value)}</mark> | "
-                  f"{_plain(t.unit)} | {_plain(t.year)} |" for n, t in enumerate(draft.targets, start=1)]
-        lines.append("")
-    if draft.appendix:
-        table = draft.appendix
-        lines += ["---", "", "**PHỤ LỤC**", "", f"**{_segments(table.title)}**", ""]
-        if table.subtitle:
-            lines += [f"*{_segments(table.subtitle)}*", ""]
-        lines += ["| " + " | ".join(_plain(h) for h in table.header) + " |", "|" + "---|" * len(table.header)]
-        lines += ["| " + " | ".join(_segments(c).replace("|", "\\|") for c in row) + " |" for row in table.rows]
-        lines.append("")
-    return "\n".join(lines)
+    """The draft as markdown for gr.Markdown: the layout of the CLI preview (assistant.draft.markdown)
+    with every piece of document text escaped; review notes and values kept from the template marked."""
+    return render_markdown(draft, WEB_STYLE)
 
 
 def summary_html(draft: Draft, chosen_label: str = "") -> str:

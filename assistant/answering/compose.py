@@ -66,14 +66,27 @@ def _answer_target(info: QuestionInfo, hits: list[Hit], words: list[str], citati
     return sentences
 
 
+# A chat answer compares at most this many plans; a province index holds hundreds, and
+# retrieving once per plan would make one question cost seconds.
+MAX_COMPARED_PLANS = 8
+
+
+def _compared_plans(engine, query: str, sources: list[str]) -> list:
+    """The plans in scope (those named, or all) in index order; when there are more than
+    MAX_COMPARED_PLANS, the ones whose clauses rank best for the question."""
+    scope = [p for p in engine.plans if not sources or p.source in sources]
+    if len(scope) <= MAX_COMPARED_PLANS:
+        return scope
+    ranked = dict.fromkeys(h.source for h in engine.retrieve(query, k=10 * MAX_COMPARED_PLANS, sources=sources or None))
+    return [engine.plan(source) for source in list(ranked)[:MAX_COMPARED_PLANS]]
+
+
 def _answer_compare(engine, info: QuestionInfo, words: list[str], cue: str, sources: list[str]) -> Answer | None:
     """One line per plan (the plans named, or all): its best part for the fact compared."""
     citations = Citations()
     lines = []
     query = strip_localities(info.text, engine.plans, sources or [p.source for p in engine.plans])
-    for plan in engine.plans:
-        if sources and plan.source not in sources:
-            continue
+    for plan in _compared_plans(engine, query, sources):
         hits = engine.retrieve(query, k=5, sources=[plan.source])
         parts = best_parts(info, hits, words, cue, 1)
         if not parts or coverage(words, parts[0].hit.clause) < 0.3:

@@ -8,7 +8,7 @@ from assistant.documents import Clause
 from assistant.engine import Citation
 from assistant.question import QuestionInfo
 from assistant.retrieval.hybrid import Hit
-from assistant.text import fold
+from assistant.text import fold, top_level_cuts
 
 DATE = re.compile(r"truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+(?:\d{1,2}|cuoi quy))"
                    r"|ngay\s+\d{1,2}\s+thang\s+\d{1,2}|\d{1,2}/\d{1,2}(?:/\d{4})?")
@@ -39,15 +39,13 @@ class Part:
 def split_parts(text: str) -> list[str]:
     """Sentence-like parts of a clause: split at '.' or ';' ending a statement, never inside
     parentheses ("(trước ngày 10 tháng cuối quý; ngày 10 tháng 12 hàng năm)" stays whole)."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if ch in ".;" and depth == 0 and (i + 1 == len(text) or text[i + 1] == " ") and not text[max(0, i - 2):i].isdigit():
-            parts.append(text[start:i + 1])
-            start = i + 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts if len(p.strip()) > 2]
+    def ends_part(i: int) -> bool:
+        return (text[i] in ".;" and (i + 1 == len(text) or text[i + 1] == " ")
+                and not text[max(0, i - 2):i].isdigit())
+
+    bounds = [0, *(c + 1 for c in top_level_cuts(text, ends_part)), len(text)]
+    parts = [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+    return [p for p in parts if len(p) > 2]
 
 
 def actor_of(clause: Clause) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import fold, nfc
+from assistant.text import fold, nfc, top_level_cuts
 
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+\s*\.|\d+(?:\.\d+)*\s*[.)]|[a-zđ]\s*\))\s*", re.IGNORECASE)
 _EDGE = " \t\n-+•*#.;:,"
@@ -44,37 +44,24 @@ def trim(src: str, start: int, end: int) -> tuple[int, int]:
 def split_top_level(src: str, start: int, end: int, seps: str = ";") -> list[tuple[int, int]]:
     """Split on separators outside parentheses: "(trước ngày 10 tháng cuối quý; ngày 10/12)"
     stays one piece."""
-    pieces, depth, begin = [], 0, start
-    for i in range(start, end):
-        ch = src[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif ch in seps and depth == 0:
-            pieces.append((begin, i))
-            begin = i + 1
-    pieces.append((begin, end))
-    return [span for span in (trim(src, s, e) for s, e in pieces) if span[1] > span[0]]
+    return _pieces(src, start, end, top_level_cuts(src, lambda i: src[i] in seps, start, end))
 
 
 def sentences(src: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans: a full stop outside parentheses followed by a capital letter or the end."""
     end = len(src) if end is None else end
-    spans, depth, begin = [], 0, start
-    for i in range(start, end):
-        ch = src[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif ch == "." and depth == 0:
-            rest = src[i + 1:end].lstrip()
-            if not rest or (rest[0].isupper() and src[i + 1:i + 2].isspace()):
-                spans.append((begin, i))
-                begin = i + 1
-    spans.append((begin, end))
-    return [span for span in (trim(src, s, e) for s, e in spans) if span[1] > span[0]]
+
+    def ends_sentence(i: int) -> bool:
+        rest = src[i + 1:end].lstrip()
+        return src[i] == "." and (not rest or (rest[0].isupper() and src[i + 1:i + 2].isspace()))
+
+    return _pieces(src, start, end, top_level_cuts(src, ends_sentence, start, end))
+
+
+def _pieces(src: str, start: int, end: int, cuts: list[int]) -> list[tuple[int, int]]:
+    """The trimmed, non-empty spans between cuts (the cut characters themselves dropped)."""
+    bounds = zip([start, *(c + 1 for c in cuts)], [*cuts, end])
+    return [span for span in (trim(src, s, e) for s, e in bounds) if span[1] > span[0]]
 
 
 def sentence_case(text: str) -> str:

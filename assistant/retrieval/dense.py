@@ -59,13 +59,11 @@ class DenseIndex:
         return list(self._collection.get(where={"source": source}, include=[])["ids"])
 
     def search(self, vector: np.ndarray, k: int, sources: list[str] | None = None) -> list[tuple[str, float]]:
-        """(vector id, cosine similarity) best first, optionally within some plans."""
-        total = self.count()
-        if total == 0:
-            return []
+        """(vector id, cosine similarity) best first, optionally within some plans. Chroma returns
+        fewer than k rows when fewer match, so no count() round trip is needed first."""
         where = None
         if sources:
             where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": sources}}
-        result = self._collection.query(query_embeddings=[vector.tolist()], n_results=min(k, total),
+        result = self._collection.query(query_embeddings=[vector.tolist()], n_results=k,
                                         where=where, include=["distances"])
         return [(vid, 1.0 - dist) for vid, dist in zip(result["ids"][0], result["distances"][0])]

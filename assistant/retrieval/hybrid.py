@@ -50,11 +50,21 @@ class ClauseCorpus:
                 self.entries.append((plan.source, clause))
                 tokens.append(clause_tokens)
         self.position = {vector_id(plan_key(source), clause.id): i for i, (source, clause) in enumerate(self.entries)}
-        self.sources = np.array([source for source, _ in self.entries], dtype=object)
+        self._by_source = {plan.source: plan for plan in self.plans}
+        self._plan_number = {plan.source: number for number, plan in enumerate(self.plans)}
+        # Each clause's plan as a small integer: filtering 100k+ clauses by plan is then one
+        # vectorised comparison instead of string matching.
+        self.plan_numbers = np.array([self._plan_number[source] for source, _ in self.entries], dtype=np.int32)
         self.lexical = LexicalIndex(tokens)
 
     def plan(self, source: str) -> Plan | None:
-        return next((p for p in self.plans if p.source == source), None)
+        return self._by_source.get(source)
+
+    def in_plans(self, sources: list[str]) -> np.ndarray:
+        """Boolean mask over the clauses: those of the given plans."""
+        wanted = np.zeros(len(self.plans) + 1, dtype=bool)
+        wanted[[self._plan_number[s] for s in sources if s in self._plan_number]] = True
+        return wanted[self.plan_numbers]
 
 
 class HybridRetriever:
@@ -67,7 +77,7 @@ class HybridRetriever:
     def lexical_ranking(self, question: str, sources: list[str] | None = None) -> list[tuple[int, float]]:
         scores = self.corpus.lexical.scores(query_tokens(question))
         if sources:
-            scores = np.where(np.isin(self.corpus.sources, sources), scores, 0.0)
+            scores = np.where(self.corpus.in_plans(sources), scores, 0.0)
         depth = min(self.settings.depth, len(scores))
         if depth == 0:
             return []

@@ -1,0 +1,56 @@
+"""Code paths that keep questions fast on a province-sized index: the per-plan clause mask and
+the cap on how many plans one comparison retrieves from. Their timings are in `make bench-scale`;
+these tests pin what they return."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from assistant.answering.compose import MAX_COMPARED_PLANS, _compared_plans
+from assistant.retrieval.hybrid import ClauseCorpus, Hit, HybridRetriever
+from assistant.retrieval.tokenize import document_tokens
+
+
+def test_plan_mask_and_filtered_lexical_ranking(plans):
+    chosen = [plans["long_my"], plans["phu_son"], plans["muong_lay"]]
+    corpus = ClauseCorpus([(p, [document_tokens(c.text) for c in p.clauses]) for p in chosen])
+    sources = np.array([source for source, _ in corpus.entries])
+    wanted = [plans["phu_son"].source, "corpus/not-indexed.txt"]
+    np.testing.assert_array_equal(corpus.in_plans(wanted), sources == plans["phu_son"].source)
+    assert not corpus.in_plans([]).any()
+    assert corpus.plan(plans["muong_lay"].source) is plans["muong_lay"] and corpus.plan("nope") is None
+
+    retriever = HybridRetriever(corpus, None, None)
+    ranking = retriever.lexical_ranking("bao cao UBND", [plans["phu_son"].source])
+    assert ranking and {corpus.entries[i][0] for i, _ in ranking} == {plans["phu_son"].source}
+
+
+def _stub_engine(count: int, ranked: list[int]):
+    clause = SimpleNamespace(id="1", text="")
+    stub_plans = [SimpleNamespace(source=f"corpus/plan-{n:03}.txt") for n in range(count)]
+    calls = []
+
+    def retrieve(query, k=10, sources=None):
+        calls.append((query, k, sources))
+        return [Hit(stub_plans[n].source, clause, 1.0 / (i + 1)) for i, n in enumerate(ranked)]
+
+    by_source = {p.source: p for p in stub_plans}
+    return SimpleNamespace(plans=stub_plans, retrieve=retrieve, plan=by_source.get), calls
+
+
+def test_small_scope_compares_every_plan_without_retrieving():
+    engine, calls = _stub_engine(5, ranked=[])
+    assert [p.source for p in _compared_plans(engine, "q", [])] == [p.source for p in engine.plans]
+    named = [engine.plans[3].source, engine.plans[1].source]
+    assert [p.source for p in _compared_plans(engine, "q", named)] == [engine.plans[1].source, engine.plans[3].source]
+    assert calls == []
+
+
+def test_large_scope_compares_only_the_best_ranked_plans():
+    ranked = [40, 40, 7, 300, 7, 12, 99, 5, 250, 61, 8, 2]  # plans of the hits, best first, repeats included
+    engine, calls = _stub_engine(1000, ranked)
+    chosen = [p.source for p in _compared_plans(engine, "q", [])]
+    expected = [engine.plans[n].source for n in dict.fromkeys(ranked)][:MAX_COMPARED_PLANS]
+    assert chosen == expected and len(chosen) == MAX_COMPARED_PLANS
+    assert len(calls) == 1 and calls[0][2] is None  # one retrieval over the whole index
