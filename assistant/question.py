@@ -63,27 +63,50 @@ def _words(text: str) -> str:
     return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
 
 
+@dataclass(frozen=True)
+class _PlanNames:
+    """The forms of a plan's names that questions are matched against, computed once per plan."""
+    file_names: frozenset[str]  # source, file name, stem
+    locality: str  # " long my " (folded, padded words) or ""
+    locality_words: frozenset[str]  # {"long", "my"}
+    wider: tuple[str, ...]  # superior unit and province, same form
+
+
+_NAMES: dict[tuple[str, str], _PlanNames] = {}
+
+
+def _names_of(plan: Plan) -> _PlanNames:
+    key = (plan.source, plan.sha256)
+    names = _NAMES.get(key)
+    if names is None:
+        meta = plan.metadata
+        parent = re.sub(r"^(?:UBND\s+)?(?:thành phố|thị xã|huyện|tỉnh|quận)\s+", "", meta.parent_unit)
+        names = _NAMES[key] = _PlanNames(
+            file_names=frozenset({plan.source, Path(plan.source).name, Path(plan.source).stem}),
+            locality=_words(meta.locality_name) if meta.locality_name else "",
+            locality_words=frozenset(fold(meta.locality_name).split()),
+            wider=tuple(_words(name) for name in (parent, meta.province) if name and len(fold(name)) > 3))
+    return names
+
+
+def locality_words(plans: list[Plan]) -> set[str]:
+    """Folded words of the plans' locality names ("long", "my", …)."""
+    return set().union(*(_names_of(plan).locality_words for plan in plans))
+
+
 def plans_named(text: str, plans: list[Plan]) -> list[str]:
     """Plans whose locality the text names ("xã Tịnh Thiện", "phuong phu son", "Mường Lay"),
     or whose file name or source path it gives. When no locality matches, the superior unit or
     province ("Cần Thơ", "Điện Biên") is tried."""
     words = _words(text)
-    exact = [p.source for p in plans if text.strip() in {p.source, Path(p.source).name, Path(p.source).stem}]
+    names = [(plan, _names_of(plan)) for plan in plans]
+    exact = [p.source for p, n in names if text.strip() in n.file_names]
     if exact:
         return exact
-    named = [p.source for p in plans
-             if p.metadata.locality_name and _words(p.metadata.locality_name) in words]
+    named = [p.source for p, n in names if n.locality and n.locality in words]
     if named:
         return named
-    wider = []
-    for plan in plans:
-        meta = plan.metadata
-        parent = re.sub(r"^(?:UBND\s+)?(?:thành phố|thị xã|huyện|tỉnh|quận)\s+", "", meta.parent_unit)
-        for name in (parent, meta.province):
-            if name and len(fold(name)) > 3 and _words(name) in words:
-                wider.append(plan.source)
-                break
-    return wider
+    return [p.source for p, n in names if any(name in words for name in n.wider)]
 
 
 def analyze(question: str, plans: list[Plan]) -> QuestionInfo:

@@ -54,3 +54,30 @@ def test_large_scope_compares_only_the_best_ranked_plans():
     expected = [engine.plans[n].source for n in dict.fromkeys(ranked)][:MAX_COMPARED_PLANS]
     assert chosen == expected and len(chosen) == MAX_COMPARED_PLANS
     assert len(calls) == 1 and calls[0][2] is None  # one retrieval over the whole index
+
+
+def test_exact_search_within_plans_matches_chroma(corpus_index):
+    """Within a few plans the dense side ranks by an exact product over vectors fetched by id;
+    the order must be the cosine order of the stored vectors, and agree with Chroma's own
+    filtered query."""
+    from assistant.engine import Engine
+    from assistant.retrieval.dense import DenseIndex
+
+    engine = Engine.open(corpus_index, use_dense=False)
+    dense = DenseIndex(corpus_index)
+    rng = np.random.default_rng(3)
+    for plan in engine.plans[:3]:
+        candidates = engine.corpus.vector_ids_of([plan.source])
+        stored = dense._collection.get(ids=candidates, include=["embeddings"])
+        matrix = np.asarray(stored["embeddings"], dtype=np.float32)
+        assert len(stored["ids"]) == len(candidates) == len(plan.clauses)
+        for _ in range(3):
+            query = matrix[rng.integers(len(matrix))] + rng.normal(0, 0.05, matrix.shape[1]).astype(np.float32)
+            exact = dense.search(query, 10, [plan.source], candidates)
+            cosine = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query))
+            expected = [stored["ids"][i] for i in np.argsort(-cosine, kind="stable")[:10]]
+            assert [vid for vid, _ in exact] == expected
+            assert exact[0][0].split("::")[0] == candidates[0].split("::")[0]  # stays inside the plan
+            chroma = dense.search(query, 10, [plan.source])  # no candidates: Chroma's filtered HNSW
+            assert [vid for vid, _ in chroma][:3] == expected[:3]
+            np.testing.assert_allclose([s for _, s in exact[:3]], [s for _, s in chroma[:3]], atol=1e-4)

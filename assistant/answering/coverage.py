@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from assistant.documents import Clause, Plan
-from assistant.question import QuestionInfo
+from assistant.question import QuestionInfo, locality_words
 from assistant.retrieval.tokenize import STOPWORDS
 from assistant.text import (
     apply_synonyms,
@@ -35,9 +35,7 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     """Topic syllables of the question in order (for bigrams): no stopwords, no locality names,
     no level words; accented when the question has diacritics. An English question counts only
     its domain terms, in their Vietnamese translation: English words never occur in the plans."""
-    names = set()
-    for plan in plans:
-        names.update(fold(plan.metadata.locality_name).split())
+    names = locality_words(plans)
     level_words = {"xa", "phuong", "thi", "tran", "huyen", "tinh", "thanh", "pho", "ke", "hoach", "plan", "nam"}
     if info.english:
         text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(info.text)))

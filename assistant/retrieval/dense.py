@@ -3,10 +3,16 @@
 Chroma is used directly (not through llama-index's vector store): ingestion needs per-plan
 delete/replace and `where` filters on the plan, which the raw client does in one call each.
 Telemetry is off and no embedding function is attached (Chroma's default downloads a model).
+
+Search within a few plans is exact, not HNSW. With a `where` filter that keeps a few hundred of
+165k vectors, Chroma's query took ~100 ms on the 1,000-plan benchmark index (an unfiltered one,
+~1 ms); fetching those vectors by id (~27 µs each, then kept in memory) and one matrix product is
+faster, and exact. Larger scopes still go to Chroma with the filter.
 """
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,6 +20,8 @@ import numpy as np
 
 COLLECTION = "clauses"
 CHROMA_URL_VAR = "ASSISTANT_CHROMA_URL"
+EXACT_SEARCH_MAX = 4000  # candidate vectors up to which a filtered search is exact and local
+VECTOR_MEMORY = 60_000  # vectors kept in memory for exact search (~90 MB of float32)
 
 
 def _client(index_dir: Path):
@@ -37,6 +45,7 @@ class DenseIndex:
     def __init__(self, index_dir: Path, collection: str = COLLECTION) -> None:
         self._collection = _client(Path(index_dir)).get_or_create_collection(
             collection, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
 
     def replace_plan(self, source: str, ids: list[str], vectors: np.ndarray) -> None:
         """Delete then add: not atomic. The indexer names the plan in its journal first, so a run
@@ -50,6 +59,7 @@ class DenseIndex:
 
     def remove_plan(self, source: str) -> None:
         self._collection.delete(where={"source": source})
+        self._vectors.clear()  # rare (ingest only); ids of the plan are not known here
 
     def count(self) -> int:
         return self._collection.count()
@@ -58,12 +68,46 @@ class DenseIndex:
         """Vector ids stored for one plan (checks after a crash; tests)."""
         return list(self._collection.get(where={"source": source}, include=[])["ids"])
 
-    def search(self, vector: np.ndarray, k: int, sources: list[str] | None = None) -> list[tuple[str, float]]:
-        """(vector id, cosine similarity) best first, optionally within some plans. Chroma returns
-        fewer than k rows when fewer match, so no count() round trip is needed first."""
+    def search(self, vector: np.ndarray, k: int, sources: list[str] | None = None,
+               candidates: list[str] | None = None) -> list[tuple[str, float]]:
+        """(vector id, cosine similarity) best first, optionally within some plans. `candidates`,
+        the vector ids of those plans when the caller knows them, allows the exact local search."""
+        if candidates is not None and len(candidates) <= EXACT_SEARCH_MAX:
+            return self._exact_search(vector, k, candidates)
         where = None
         if sources:
             where = {"source": sources[0]} if len(sources) == 1 else {"source": {"$in": sources}}
+        # Chroma returns fewer than k rows when fewer match: no count() round trip first.
         result = self._collection.query(query_embeddings=[vector.tolist()], n_results=k,
                                         where=where, include=["distances"])
         return [(vid, 1.0 - dist) for vid, dist in zip(result["ids"][0], result["distances"][0])]
+
+    def _exact_search(self, vector: np.ndarray, k: int, candidates: list[str]) -> list[tuple[str, float]]:
+        found = self._fetch(candidates)
+        ids = [vid for vid in candidates if vid in found]
+        if not ids:
+            return []
+        matrix = np.stack([found[vid] for vid in ids])
+        query = np.asarray(vector, dtype=np.float32)
+        similarity = matrix @ query / np.maximum(np.linalg.norm(matrix, axis=1) * np.linalg.norm(query), 1e-12)
+        order = np.argsort(-similarity, kind="stable")[:k]
+        return [(ids[i], float(similarity[i])) for i in order]
+
+    def _fetch(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Vectors by id, from memory or Chroma (ids without a vector are left out)."""
+        found = {}
+        missing = []
+        for vid in ids:
+            row = self._vectors.get(vid)
+            if row is None:
+                missing.append(vid)
+            else:
+                self._vectors.move_to_end(vid)
+                found[vid] = row
+        if missing:
+            result = self._collection.get(ids=missing, include=["embeddings"])
+            for vid, row in zip(result["ids"], result["embeddings"]):
+                found[vid] = self._vectors[vid] = np.asarray(row, dtype=np.float32)
+            while len(self._vectors) > VECTOR_MEMORY:
+                self._vectors.popitem(last=False)
+        return found

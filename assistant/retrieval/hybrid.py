@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.documents import Clause, Plan
-from assistant.retrieval.dense import DenseIndex, vector_id
+from assistant.retrieval.dense import EXACT_SEARCH_MAX, DenseIndex, vector_id
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.tokenize import query_tokens
 from assistant.store import plan_key
@@ -49,7 +49,12 @@ class ClauseCorpus:
             for clause, clause_tokens in zip(plan.clauses, plan_tokens):
                 self.entries.append((plan.source, clause))
                 tokens.append(clause_tokens)
-        self.position = {vector_id(plan_key(source), clause.id): i for i, (source, clause) in enumerate(self.entries)}
+        self.vector_ids = [vector_id(plan_key(source), clause.id) for source, clause in self.entries]
+        self.position = {vid: i for i, vid in enumerate(self.vector_ids)}
+        self._ranges: dict[str, tuple[int, int]] = {}
+        for position, (source, _) in enumerate(self.entries):
+            start, _ = self._ranges.get(source, (position, position))
+            self._ranges[source] = (start, position + 1)
         self._by_source = {plan.source: plan for plan in self.plans}
         self._plan_number = {plan.source: number for number, plan in enumerate(self.plans)}
         # Each clause's plan as a small integer: filtering 100k+ clauses by plan is then one
@@ -59,6 +64,13 @@ class ClauseCorpus:
 
     def plan(self, source: str) -> Plan | None:
         return self._by_source.get(source)
+
+    def clause_count(self, sources: list[str]) -> int:
+        return sum(end - start for start, end in (self._ranges.get(s, (0, 0)) for s in set(sources)))
+
+    def vector_ids_of(self, sources: list[str]) -> list[str]:
+        """The dense-side ids of the clauses of the given plans (a plan's clauses are contiguous)."""
+        return [vid for source in dict.fromkeys(sources) for vid in self.vector_ids[slice(*self._ranges.get(source, (0, 0)))]]
 
     def in_plans(self, sources: list[str]) -> np.ndarray:
         """Boolean mask over the clauses: those of the given plans."""
@@ -90,7 +102,10 @@ class HybridRetriever:
             return []
         vector = self.embedder.embed_queries([question])[0]
         ranking = []
-        for vid, similarity in self.dense.search(vector, self.settings.depth, sources):
+        candidates = None
+        if sources and self.corpus.clause_count(sources) <= EXACT_SEARCH_MAX:
+            candidates = self.corpus.vector_ids_of(sources)
+        for vid, similarity in self.dense.search(vector, self.settings.depth, sources, candidates):
             position = self.corpus.position.get(vid)
             if position is not None:  # vectors of a half-written plan are ignored
                 ranking.append((position, similarity))
