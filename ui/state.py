@@ -50,10 +50,14 @@ class EngineHolder:
         return getattr(self._engine, "_embedder", None) is not None
 
     def warm_up(self) -> None:
-        """Load the model in the background after start, so the first question is quick."""
+        """Load the model and underthesea's segmenter in the background after start, so the
+        first question is quick."""
+        from assistant.retrieval.tokenize import query_tokens
+
         started = time.perf_counter()
         try:
             self.embedder().embed_queries(["khởi động"])
+            query_tokens("khởi động kế hoạch")
             log.info("embedding model ready in %.1f s", time.perf_counter() - started)
         except Exception:  # the first question will report the problem to the user
             log.exception("warm-up failed")
