@@ -11,7 +11,9 @@ from pathlib import Path
 
 from assistant.documents import Clause, Plan
 from assistant.retrieval.dense import DenseIndex
+from assistant.retrieval import lexical_store
 from assistant.retrieval.hybrid import ClauseCorpus, FusionSettings, Hit, HybridRetriever
+from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import IndexError_, PlanStore
 
 DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
@@ -61,12 +63,19 @@ def check_question(question: str) -> str:
 
 class Engine:
     def __init__(self, index_dir: Path, embedder=None, settings: FusionSettings | None = None,
-                 use_dense: bool = True) -> None:
+                 use_dense: bool = True, save_lexical: bool = True) -> None:
         self.index_dir = Path(index_dir)
         store = PlanStore(self.index_dir)
         if not store.exists():
             raise IndexError_(f"{self.index_dir}: no index here; build it with 'assistant ingest' (or 'make run')")
-        self.corpus = ClauseCorpus(store.load_all())
+        loaded, stamps = store.load_all_stamped()
+        # BM25 saved by an earlier open of the same plan files, else built here and saved for the next.
+        key = lexical_store.fingerprint([(p.source, p.sha256, stamp) for (p, _), stamp in zip(loaded, stamps)],
+                                        LexicalIndex.PARAMS)
+        saved = lexical_store.load(self.index_dir, key)
+        self.corpus = ClauseCorpus(loaded, lexical=saved)
+        if saved is None and save_lexical:
+            lexical_store.save(self.index_dir, key, self.corpus.lexical)
         self._embedder = embedder
         self._query_vectors: dict[str, object] = {}
         self.use_dense = use_dense

@@ -5,6 +5,9 @@ Layout of `index/`:
     manifest.json       {"version", "embed_model", "plans": {source: {"sha256", "key", "clauses"}}}
     plans/<key>.json    {"source", "sha256", "metadata", "clauses": [...], "tokens": [[...], ...]}
     chroma/             embedded Chroma store (or a Chroma server, see ASSISTANT_CHROMA_URL)
+    lexical/            BM25 saved by the first Engine open of these plan files (a cache, see
+                        retrieval/lexical_store.py)
+    vector_cache.sqlite passage vectors by model and text (a cache, see retrieval/vector_cache.py)
 
 Every file is written to a temporary name and renamed, and the manifest last, so an ingest
 killed midway leaves the previous state readable and the next run redoes the interrupted plan.
@@ -153,3 +156,16 @@ class PlanStore:
 
     def load_all(self) -> list[tuple[Plan, list[list[str]]]]:
         return [self.load(source) for source in sorted(self.manifest()["plans"])]
+
+    def load_all_stamped(self) -> tuple[list[tuple[Plan, list[list[str]]]], list[str]]:
+        """load_all, plus for each plan file its size and modification time taken before it was
+        read: a file rewritten later (even with the same text) never matches that stamp."""
+        loaded, stamps = [], []
+        for source in sorted(self.manifest()["plans"]):
+            try:
+                info = self._plan_path(source).stat()
+                stamps.append(f"{info.st_size}:{info.st_mtime_ns}")
+            except OSError:
+                stamps.append("")
+            loaded.append(self.load(source))
+        return loaded, stamps

@@ -404,3 +404,31 @@ def test_eight_questions_in_parallel_while_an_upload_is_ingested(corpus_index, m
     answer = fresh.ask("Tổ công nghệ số cộng đồng phường Song Song Thử Nghiệm báo cáo trước ngày nào?")
     assert answer.grounded and any(c.source == source for c in answer.citations)
     assert holder.engine.plan(source) is not None  # the running app sees it too
+
+
+FIRST_TOKENIZE_RACE = """
+import sys, threading
+from assistant.retrieval.tokenize import query_tokens
+errors, barrier = [], threading.Barrier(6)
+def run():
+    barrier.wait()
+    try:
+        assert query_tokens("Phòng Văn hóa và Thông tin báo cáo UBND thị xã trước ngày 10/12")
+    except Exception as error:
+        errors.append(repr(error))
+threads = [threading.Thread(target=run) for _ in range(6)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(len(errors), errors[:1])
+"""
+
+
+def test_first_tokenization_from_many_threads_at_once():
+    """underthesea loads its CRF model on the first call and is not safe to call meanwhile (six
+    threads at once in a fresh process: 2–5 AttributeErrors without our lock). The web app's
+    warm-up and the first questions do exactly that."""
+    for _ in range(2):  # a fresh process each time: the race is only on first use
+        result = subprocess.run([sys.executable, "-c", FIRST_TOKENIZE_RACE], cwd=REPO, capture_output=True,
+                                text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip().startswith("0 "), result.stdout

@@ -81,3 +81,63 @@ def test_exact_search_within_plans_matches_chroma(corpus_index):
             chroma = dense.search(query, 10, [plan.source])  # no candidates: Chroma's filtered HNSW
             assert [vid for vid, _ in chroma][:3] == expected[:3]
             np.testing.assert_allclose([s for _, s in exact[:3]], [s for _, s in chroma[:3]], atol=1e-4)
+
+
+def _copy_index(corpus_index, tmp_path):
+    import shutil
+
+    copy = tmp_path / "index"
+    shutil.copytree(corpus_index, copy, ignore=shutil.ignore_patterns("lexical", ".lexical-*"))
+    return copy
+
+
+def test_saved_bm25_is_reused_only_for_the_same_plan_files(corpus_index, tmp_path):
+    import os
+
+    from assistant.engine import Engine
+    from assistant.retrieval import lexical_store
+    from assistant.retrieval.lexical import LexicalIndex
+    from assistant.retrieval.tokenize import query_tokens
+
+    index = _copy_index(corpus_index, tmp_path)
+    first = Engine.open(index, use_dense=False)  # builds BM25 and saves it
+    assert (index / lexical_store.FOLDER / lexical_store.FINGERPRINT_FILE).is_file()
+    second = Engine.open(index, use_dense=False)
+    assert isinstance(second.corpus.lexical._bm25.scores["data"], np.memmap)  # loaded, not rebuilt
+    for question in ("ai báo cáo UBND thị xã trước ngày nào", "kinh phi thuc hien", "tỷ lệ cáp quang 2025"):
+        np.testing.assert_array_equal(first.corpus.lexical.scores(query_tokens(question)),
+                                      second.corpus.lexical.scores(query_tokens(question)))
+        assert [h.clause.id for h in first.retrieve(question)] == [h.clause.id for h in second.retrieve(question)]
+
+    # A plan file rewritten (same text, so the same content hash) no longer matches: rebuilt.
+    plan_file = sorted((index / "plans").glob("*.json"))[0]
+    info = plan_file.stat()
+    os.utime(plan_file, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    third = Engine.open(index, use_dense=False, save_lexical=False)
+    assert not isinstance(third.corpus.lexical._bm25.scores["data"], np.memmap)
+
+    # A damaged saved index is rebuilt in memory, never fatal.
+    Engine.open(index, use_dense=False)  # saves for the new stamp
+    for array in (index / lexical_store.FOLDER).glob("*.npy"):
+        array.write_bytes(b"not numpy")
+    fourth = Engine.open(index, use_dense=False, save_lexical=False)
+    assert fourth.corpus.lexical.size == len(fourth.corpus.entries)
+    assert isinstance(fourth.corpus.lexical, LexicalIndex)
+    assert [h.clause.id for h in fourth.retrieve("kinh phi thuc hien")] == [h.clause.id for h in first.retrieve("kinh phi thuc hien")]
+
+
+def test_bm25_is_not_saved_while_an_ingest_holds_the_lock(corpus_index, tmp_path):
+    import fcntl
+
+    from assistant.engine import Engine
+    from assistant.retrieval import lexical_store
+
+    index = _copy_index(corpus_index, tmp_path)
+    with open(index / lexical_store.LOCK_NAME, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        engine = Engine.open(index, use_dense=False)
+        assert engine.retrieve("ai báo cáo UBND thị xã")  # answers all the same
+        assert not (index / lexical_store.FOLDER).exists()
+        assert not list(index.glob(f".{lexical_store.FOLDER}-*"))
+    Engine.open(index, use_dense=False)
+    assert (index / lexical_store.FOLDER / lexical_store.FINGERPRINT_FILE).is_file()

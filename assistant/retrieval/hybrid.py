@@ -41,7 +41,7 @@ class FusionSettings:
 class ClauseCorpus:
     """All indexed clauses in one flat list, in the order the lexical index holds them."""
 
-    def __init__(self, plans: list[tuple[Plan, list[list[str]]]]) -> None:
+    def __init__(self, plans: list[tuple[Plan, list[list[str]]]], lexical: LexicalIndex | None = None) -> None:
         self.plans = [plan for plan, _ in plans]
         self.entries: list[tuple[str, Clause]] = []
         tokens: list[list[str]] = []
@@ -60,7 +60,9 @@ class ClauseCorpus:
         # Each clause's plan as a small integer: filtering 100k+ clauses by plan is then one
         # vectorised comparison instead of string matching.
         self.plan_numbers = np.array([self._plan_number[source] for source, _ in self.entries], dtype=np.int32)
-        self.lexical = LexicalIndex(tokens)
+        if lexical is not None and lexical.size != len(tokens):
+            lexical = None  # saved for another set of clauses: never trust it over the plans
+        self.lexical = lexical or LexicalIndex(tokens)
 
     def plan(self, source: str) -> Plan | None:
         return self._by_source.get(source)

@@ -6,17 +6,36 @@ which makes a plan filter a mask rather than a second index.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 
 class LexicalIndex:
-    def __init__(self, corpus_tokens: list[list[str]], k1: float = 1.2, b: float = 0.5) -> None:
+    PARAMS = {"k1": 1.2, "b": 0.5}
+
+    def __init__(self, corpus_tokens: list[list[str]] | None, k1: float = PARAMS["k1"], b: float = PARAMS["b"]) -> None:
         import bm25s
 
-        self.size = len(corpus_tokens)
+        self.size = len(corpus_tokens or [])
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         if self.size:
             self._bm25.index(corpus_tokens, show_progress=False)
+
+    def save(self, folder: Path) -> None:
+        if self.size:
+            self._bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, size: int) -> "LexicalIndex":
+        """A saved index, its score arrays memory-mapped (see lexical_store.py)."""
+        import bm25s
+
+        index = cls(None)
+        index.size = size
+        if size:
+            index._bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
+        return index
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         if not self.size or not query_tokens:

@@ -10,6 +10,7 @@ Abbreviations are expanded on both sides before tokenizing (UBND ↔ Ủy ban nh
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from assistant.text import (apply_synonyms, canonical, expand_abbreviations, expand_query_abbreviations, fold,
@@ -28,11 +29,22 @@ _TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*", re.UNICODE)
 _HAS_DIACRITIC = re.compile(r"[^\x00-\x7f]")
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    from underthesea import word_tokenize  # imported lazily: 2 s, only when tokenizing
+_SEGMENTER_LOCK = threading.Lock()
+_SEGMENTER: list = []
 
-    return word_tokenize
+
+def _segmenter():
+    """underthesea's word_tokenize, imported lazily (2 s) and run once under a lock: its CRF
+    model loads on the first call, and a second thread calling meanwhile found it half-built
+    (the web app's warm-up racing the first question)."""
+    if not _SEGMENTER:
+        with _SEGMENTER_LOCK:
+            if not _SEGMENTER:
+                from underthesea import word_tokenize
+
+                word_tokenize("khởi động")
+                _SEGMENTER.append(word_tokenize)
+    return _SEGMENTER[0]
 
 
 def _tokens(text: str) -> list[str]:
