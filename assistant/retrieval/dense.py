@@ -12,6 +12,7 @@ faster, and exact. Larger scopes still go to Chroma with the filter.
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlparse
@@ -46,6 +47,7 @@ class DenseIndex:
         self._collection = _client(Path(index_dir)).get_or_create_collection(
             collection, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
+        self._vectors_lock = threading.Lock()
 
     def replace_plan(self, source: str, ids: list[str], vectors: np.ndarray) -> None:
         """Delete then add: not atomic. The indexer names the plan in its journal first, so a run
@@ -59,7 +61,8 @@ class DenseIndex:
 
     def remove_plan(self, source: str) -> None:
         self._collection.delete(where={"source": source})
-        self._vectors.clear()  # rare (ingest only); ids of the plan are not known here
+        with self._vectors_lock:
+            self._vectors.clear()  # rare (ingest only); ids of the plan are not known here
 
     def count(self) -> int:
         return self._collection.count()
@@ -97,17 +100,20 @@ class DenseIndex:
         """Vectors by id, from memory or Chroma (ids without a vector are left out)."""
         found = {}
         missing = []
-        for vid in ids:
-            row = self._vectors.get(vid)
-            if row is None:
-                missing.append(vid)
-            else:
-                self._vectors.move_to_end(vid)
-                found[vid] = row
+        with self._vectors_lock:  # the web app answers questions from several threads
+            for vid in ids:
+                row = self._vectors.get(vid)
+                if row is None:
+                    missing.append(vid)
+                else:
+                    self._vectors.move_to_end(vid)
+                    found[vid] = row
         if missing:
             result = self._collection.get(ids=missing, include=["embeddings"])
-            for vid, row in zip(result["ids"], result["embeddings"]):
-                found[vid] = self._vectors[vid] = np.asarray(row, dtype=np.float32)
-            while len(self._vectors) > VECTOR_MEMORY:
-                self._vectors.popitem(last=False)
+            fetched = {vid: np.asarray(row, dtype=np.float32) for vid, row in zip(result["ids"], result["embeddings"])}
+            found.update(fetched)
+            with self._vectors_lock:
+                self._vectors.update(fetched)
+                while len(self._vectors) > VECTOR_MEMORY:
+                    self._vectors.popitem(last=False)
         return found
