@@ -44,17 +44,16 @@ class ClauseCorpus:
     def __init__(self, plans: list[tuple[Plan, list[list[str]]]], lexical: LexicalIndex | None = None) -> None:
         self.plans = [plan for plan, _ in plans]
         self.entries: list[tuple[str, Clause]] = []
+        self._ranges: dict[str, tuple[int, int]] = {}  # a plan's clauses are contiguous
         tokens: list[list[str]] = []
         for plan, plan_tokens in plans:
+            start = len(self.entries)
             for clause, clause_tokens in zip(plan.clauses, plan_tokens):
                 self.entries.append((plan.source, clause))
                 tokens.append(clause_tokens)
+            self._ranges[plan.source] = (start, len(self.entries))
         self.vector_ids = [vector_id(plan_key(source), clause.id) for source, clause in self.entries]
         self.position = {vid: i for i, vid in enumerate(self.vector_ids)}
-        self._ranges: dict[str, tuple[int, int]] = {}
-        for position, (source, _) in enumerate(self.entries):
-            start, _ = self._ranges.get(source, (position, position))
-            self._ranges[source] = (start, position + 1)
         self._by_source = {plan.source: plan for plan in self.plans}
         self._plan_number = {plan.source: number for number, plan in enumerate(self.plans)}
         # Each clause's plan as a small integer: filtering 100k+ clauses by plan is then one
@@ -71,7 +70,7 @@ class ClauseCorpus:
         return sum(end - start for start, end in (self._ranges.get(s, (0, 0)) for s in set(sources)))
 
     def vector_ids_of(self, sources: list[str]) -> list[str]:
-        """The dense-side ids of the clauses of the given plans (a plan's clauses are contiguous)."""
+        """The dense-side ids of the clauses of the given plans."""
         return [vid for source in dict.fromkeys(sources) for vid in self.vector_ids[slice(*self._ranges.get(source, (0, 0)))]]
 
     def in_plans(self, sources: list[str]) -> np.ndarray:
