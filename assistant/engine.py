@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,7 @@ class Engine:
             lexical_store.save(self.index_dir, key, self.corpus.lexical)
         self._embedder = embedder
         self._query_vectors: dict[str, object] = {}
+        self._query_lock = threading.Lock()
         self.use_dense = use_dense
         self.dense = DenseIndex(self.index_dir) if use_dense else None
         self.retriever = HybridRetriever(self.corpus, self.dense, self, settings)
@@ -87,17 +89,23 @@ class Engine:
         return cls(index_dir or DEFAULT_INDEX, **kwargs)
 
     # The retriever asks the engine for query vectors so the model loads only when first needed;
-    # recent ones are kept because a comparison retrieves the same question once per plan.
+    # recent ones are kept because a comparison retrieves the same question once per compared plan.
+    # The web app asks from several threads: the cache is touched under a lock, the model outside it.
     def embed_queries(self, texts: list[str]):
         import numpy as np
 
-        missing = [t for t in texts if t not in self._query_vectors]
+        with self._query_lock:
+            vectors = {t: self._query_vectors.get(t) for t in texts}
+        missing = [t for t, vector in vectors.items() if vector is None]
         if missing:
-            for text, vector in zip(missing, self.embedder.embed_queries(missing)):
-                if len(self._query_vectors) >= 256:
-                    self._query_vectors.pop(next(iter(self._query_vectors)))
-                self._query_vectors[text] = vector
-        return np.stack([self._query_vectors[t] for t in texts])
+            fresh = dict(zip(missing, self.embedder.embed_queries(missing)))
+            vectors.update(fresh)
+            with self._query_lock:
+                for text, vector in fresh.items():
+                    if len(self._query_vectors) >= 256:
+                        self._query_vectors.pop(next(iter(self._query_vectors)))
+                    self._query_vectors[text] = vector
+        return np.stack([vectors[t] for t in texts])
 
     @property
     def embedder(self):

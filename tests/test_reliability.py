@@ -432,3 +432,42 @@ def test_first_tokenization_from_many_threads_at_once():
                                 text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
         assert result.returncode == 0, result.stderr[-2000:]
         assert result.stdout.strip().startswith("0 "), result.stdout
+
+
+def test_query_vector_cache_under_many_threads(corpus_index):
+    """Questions arrive on several threads at once; the engine's query-vector cache (256 entries)
+    evicts while others read it. Every caller must get its own question's vector and the cache
+    must stay bounded. (The unlocked version's race, two threads evicting the same key, is a few
+    bytecodes wide; this test did not reproduce it, it guards the behaviour.)"""
+    import numpy as np
+
+    from assistant.engine import Engine
+
+    class Stub:
+        dimension = 4
+
+        def embed_queries(self, texts):
+            time.sleep(0.001)  # let other threads run between lookup and store
+            return np.array([[len(t), sum(map(ord, t)) % 97, 1.0, 0.0] for t in texts], dtype=np.float32)
+
+    engine = Engine.open(corpus_index, embedder=Stub(), use_dense=False)
+    errors = []
+
+    def ask_many(worker: int) -> None:
+        try:
+            for n in range(300):
+                texts = [f"câu hỏi {worker}-{n}", f"câu hỏi {(worker + 1) % 8}-{n}"]
+                got = engine.embed_queries(texts)
+                assert np.array_equal(got, Stub().embed_queries(texts)), texts
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=ask_many, args=(w,)) for w in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so an eviction can land between store and read
+    try:
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == [] and len(engine._query_vectors) <= 256
