@@ -70,6 +70,13 @@ class PlanMetadata:
     signer: str = ""
     signer_title: str = ""
     recipients: list[str] = field(default_factory=list)
+    doc_type: str = ""  # "Kế hoạch", "Quyết định", "Công văn", "Chỉ thị", "Thông báo"…
+    issuer: str = ""  # "UBND tỉnh Quảng Ngãi", "Sở Công Thương" (as the header block names it)
+    issuer_parent: str = ""  # the line above the issuer in the header: "UBND tỉnh Lào Cai"
+    subject: str = ""  # trích yếu of a công văn ("V/v …")
+    urgency: str = ""  # "HỎA TỐC", "KHẨN" stamped in the header
+    addressees: list[str] = field(default_factory=list)  # "Kính gửi: …"
+    attached_title: str = ""  # the plan a decision issues, when the file holds it too
 
 
 @dataclass

@@ -381,21 +381,31 @@ def test_docx_paragraphs_and_tables_in_body_order(tmp_path):
     for column, text in enumerate(row):
         table.cell(2, column).text = text
     table.cell(2, 1).add_paragraph("(bắt buộc)")  # a second paragraph stays on the row's line
+    layout = document.add_table(rows=1, cols=2)  # the signature block laid out in two columns
+    layout.cell(0, 0).text = "Nơi nhận:"
+    layout.cell(0, 1).text = "KT. CHỦ TỊCH"
+    layout.cell(0, 1).add_paragraph("Nguyễn Văn A")
     document.add_paragraph("IV. TỔ CHỨC THỰC HIỆN")
-    wrap_in_content_control(document.add_paragraph("Nơi nhận:")._p)
+    wrap_in_content_control(document.add_paragraph("Lưu: VT.")._p)
     path = tmp_path / "ke-hoach.docx"
     document.save(path)
 
     loaded = load(path)
     assert (loaded.format, loaded.page_starts) == ("docx", ())
-    assert loaded.text.split("\n") == [
+    # Paragraphs are kept apart by blank lines (a docx paragraph has no hard wraps); the rows
+    # of a data table stay on consecutive lines; a layout table gives one paragraph per line of
+    # each cell.
+    assert loaded.text.split("\n\n") == [
         "KẾ HOẠCH",
         REPORT,
-        "TT\tCác chỉ tiêu\tĐơn vị tính\tMục tiêu cụ thể\t",
-        "\t\t\tNăm 2024\tNăm 2025",
+        "TT\tCác chỉ tiêu\tĐơn vị tính\tMục tiêu cụ thể\t\n"
+        "\t\t\tNăm 2024\tNăm 2025\n"
         "1\tTỷ lệ thôn, bản được phủ sóng di động băng rộng. (bắt buộc)\t%\t100\t100",
-        "IV. TỔ CHỨC THỰC HIỆN",
         "Nơi nhận:",
+        "KT. CHỦ TỊCH",
+        "Nguyễn Văn A",
+        "IV. TỔ CHỨC THỰC HIỆN",
+        "Lưu: VT.",
     ]
 
 

@@ -11,14 +11,21 @@ import pypdf
 from docx.document import Document as DocxDocument
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.documents import LoadedDocument, LoadError
 from assistant.ingest.encodings import guess_decoding
+from assistant.ingest.markdown import normalize_markdown
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 _MB = 1024 * 1024
 _PAGE_SEPARATOR = "\n\n"
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+       "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
+_TEXT_BOXES = etree.XPath(".//w:txbxContent[not(ancestor::mc:Fallback)]", namespaces=_NS)
+_PARAGRAPHS = etree.XPath(".//w:p", namespaces=_NS)
+_TEXTS = etree.XPath(".//w:t", namespaces=_NS)
 _TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a"  # whitespace, plus the DOS end-of-file mark
 _MAX_CONTROL_RATIO = 0.05
 _BINARY_SAMPLE = 64 * 1024
@@ -78,6 +85,11 @@ def _load_text(path: Path) -> LoadedDocument:
     text = _normalise_newlines(text)
     _require_text(path, text)
     return LoadedDocument(path, text, path.suffix.lower()[1:], page_starts=(), encoding=encoding)
+
+
+def _load_markdown(path: Path) -> LoadedDocument:
+    document = _load_text(path)
+    return LoadedDocument(path, normalize_markdown(document.text), "md", encoding=document.encoding)
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -154,10 +166,12 @@ def _unlock(path: Path, reader: pypdf.PdfReader) -> None:
 def _load_docx(path: Path) -> LoadedDocument:
     try:
         document = docx.Document(str(path))
-        lines = [line for block in _body_blocks(document) for line in _block_lines(block)]
+        units = [unit for block in _body_blocks(document) for unit in _block_units(block)]
     except Exception as error:  # zip, XML and package errors all mean a damaged file
         raise LoadError(f"{path}: not a readable DOCX ({type(error).__name__}: {error})") from error
-    text = _normalise_newlines("\n".join(lines))
+    # A docx paragraph is a paragraph (no hard wraps): blank lines keep them apart for the
+    # segmenter; the rows of one table stay on consecutive lines.
+    text = _normalise_newlines("\n\n".join(units))
     _require_text(path, text)
     return LoadedDocument(path, text, "docx")
 
@@ -172,10 +186,35 @@ def _body_blocks(document: DocxDocument) -> Iterator[Paragraph | Table]:
         yield Table(element, document) if is_table else Paragraph(element, document)
 
 
-def _block_lines(block: Paragraph | Table) -> list[str]:
+def _block_units(block: Paragraph | Table) -> list[str]:
+    """What a body block contributes, as units the text keeps apart with blank lines: a
+    paragraph (and the paragraphs of text boxes anchored in it, which python-docx does not
+    read: trích yếu lines often sit in one), or a table: its rows, one per line."""
     if isinstance(block, Paragraph):
-        return [block.text]
-    return ["\t".join(row) for row in _table_rows(block)]
+        return [line for line in [block.text, *_text_box_lines(block)] if line.strip()]
+    rows = _table_rows(block)
+    if _is_layout_table(rows):
+        # The header block or the signature block laid out in a table: each paragraph of each
+        # cell is a paragraph of the document, not a table row.
+        return [line for row in rows for cell in row for line in cell.split("\n") if line.strip()]
+    return ["\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in rows)]
+
+
+def _text_box_lines(paragraph: Paragraph) -> list[str]:
+    """Paragraphs of the text boxes in a paragraph; a box drawn twice (DrawingML and its VML
+    fallback) is read once."""
+    lines: list[str] = []
+    for box in _TEXT_BOXES(paragraph._p):
+        for p in _PARAGRAPHS(box):
+            text = "".join(t.text or "" for t in _TEXTS(p))
+            if text.strip() and text not in lines:
+                lines.append(text)
+    return lines
+
+
+def _is_layout_table(rows: list[list[str]]) -> bool:
+    """Two columns at most and a few rows: a page layout, not a table of data."""
+    return len(rows) <= 4 and all(sum(1 for cell in row if cell.strip()) <= 2 for row in rows)
 
 
 def _table_rows(table: Table) -> list[list[str]]:
@@ -202,16 +241,16 @@ def _table_rows(table: Table) -> list[list[str]]:
 
 
 def _cell_text(cell: _Cell) -> str:
-    """One line per cell: its paragraphs and nested tables joined by spaces."""
+    """A cell's paragraphs and nested tables, one per line (tabs inside become spaces)."""
     parts = []
     for block in cell.iter_inner_content():
-        parts.extend(_block_lines(block))
-    return re.sub(r"[\t\r\n]+", " ", " ".join(parts)).strip()
+        parts.extend(_block_units(block))
+    return "\n".join(re.sub(r"[\t\r]+", " ", part).strip() for part in parts if part.strip())
 
 
 _LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
     ".txt": _load_text,
-    ".md": _load_text,
+    ".md": _load_markdown,
     ".pdf": _load_pdf,
     ".docx": _load_docx,
 }

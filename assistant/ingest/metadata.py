@@ -1,8 +1,17 @@
-"""Plan metadata read from the clause tree: locality, number, date, basis documents, signer.
+"""Plan metadata read from the clause tree: issuer, locality, number, date, basis documents,
+signer, recipients.
+
+A Vietnamese administrative document carries its metadata in fixed blocks whose position and
+layout vary (a two-column header table, a markdown crawl, a PDF text layer that interleaves the
+two columns, an OCR line that joins them; the signature after the Nơi nhận list or beside it; a
+decision whose attached plan follows its signature). So each field is read from the shape of
+its own block wherever the block sits: "Số: …/…" for the number, "<place>, ngày … tháng … năm …"
+for the date, the upper-case lines above the national motto for the issuer, the signature titles
+(TM./KT./TL., CHỦ TỊCH, GIÁM ĐỐC…) followed by a name for the signer.
 
 Patterns run on the diacritic-folded text (so the OCR scan "Sb: 9g /KH-UBND … ngay 13 thang 02
 nam 2025" is read like a typed plan) and values are cut from the source text at the same
-offsets, which folding preserves for precomposed text.
+offsets, which folding preserves for precomposed text. A field the document lacks stays empty.
 """
 from __future__ import annotations
 
@@ -12,16 +21,31 @@ from datetime import date
 from assistant.documents import Clause, PlanMetadata
 from assistant.text import fold, nfc
 
-LEVELS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "tỉnh")
+LEVELS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "tỉnh", "đặc khu", "quận")
 _LEVEL_FOLDED = {fold(level): level for level in LEVELS}
 _LEVEL_PATTERN = "|".join(sorted((re.escape(fold(l)) for l in LEVELS), key=len, reverse=True))
-# A place name: capitalised syllables ("Long Mỹ", "Tịnh Thiện", OCR "Phu Son").
-_NAME = r"(?:[A-Z][\w]*(?:\s+[A-Z][\w]*){0,3})"
-_NUMBER = re.compile(r"\bs[o0b6e]\s*:\s*(?P<num>[\w.\-]*\s*/\s*KH-UBND)", re.IGNORECASE)
+# On the folded text: "so: 172/kh-ubnd", the scan's "sb: 9g /kh-ubnd", "so: 09/2009/ct-ubnd".
+_NUMBER = re.compile(r"\b(?:s[o0b6e]|so hieu)\s*[:.]\s*(?P<num>[\w.\-]{0,12}\s*/\s*(?:\d{4}\s*/\s*)?[a-z0-9][\w&.\-]*)")
 _DATE_LINE = re.compile(
     r"(?P<place>[^\n,]{2,40}),\s*ngay\s+(?P<d>\d{1,2}|\.{2,}|…)?\s*thang\s+(?P<m>\d{1,2}|\.{2,}|…)?\s*nam\s+(?P<y>\d{4})")
-_SIGNER_TITLE_SOURCE = re.compile(
-    r"TM\.\s*(?:ỦY|UỶ|UY) BAN NHÂN DÂN|TM\.\s*UBND|KT\.\s*CH[ỦU] T[ỊI]CH|(?:PH[ÓO]\s+)?CH[ỦU] T[ỊI]CH")
+_MOTTO = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc|-{3,}")
+# Signature titles, upper case as written ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHÁNH VĂN
+# PHÒNG", "TRƯỞNG ĐOÀN"); matched on the folded upper-case line.
+_ROLE = (r"chu tich|giam doc|chanh van phong|truong doan|truong ban|bi thu|cuc truong|chi cuc truong"
+         r"|thu truong|vien truong|hieu truong|tong giam doc|truong phong")
+_SIGNER_TITLE = re.compile(
+    rf"\b(?:(?:tm|kt|tl|q|tuq)\s*\.\s*(?:uy ban nhan dan|ubnd|ban chi dao|doan kiem tra|{_ROLE})"
+    rf"|(?:pho\s+)?(?:{_ROLE}))\b")
+# Document kinds, by the title word of their header or the code in their number.
+DOC_TYPES = {"ke hoach": "Kế hoạch", "quyet dinh": "Quyết định", "chi thi": "Chỉ thị", "thong bao": "Thông báo",
+             "cong van": "Công văn", "to trinh": "Tờ trình", "bao cao": "Báo cáo", "huong dan": "Hướng dẫn",
+             "de an": "Đề án", "chuong trinh": "Chương trình", "nghi quyet": "Nghị quyết", "quy che": "Quy chế"}
+_NUMBER_CODES = {"kh": "Kế hoạch", "qd": "Quyết định", "ct": "Chỉ thị", "tb": "Thông báo", "ttr": "Tờ trình",
+                 "bc": "Báo cáo", "hd": "Hướng dẫn", "nq": "Nghị quyết", "da": "Đề án"}
+# Head words of the bodies that issue documents.
+_ISSUER_HEAD = re.compile(r"\b(?:uy ban nhan dan|ubnd|so|ban|doan|van phong|bo|hoi dong nhan dan|hdnd|cong an"
+                          r"|trung tam|cuc|chi cuc|tong cuc|dang uy|tinh uy|thanh uy)\b")
+_URGENCY = re.compile(r"\b(hoa toc|thuong khan|khan)\b")
 
 
 def _source_slice(source: str, folded: str, match: re.Match[str], group: str) -> str:
@@ -41,6 +65,8 @@ def _complete_date(day: str | None, month: str | None, year: str) -> str:
 
 
 _STOP_WORDS = {"den", "giai", "thoi", "xay", "ban", "ve", "va", "the", "nam", "dinh", "trien"}
+# Words that follow a name in running text; compared with their diacritics ("Căn cứ", not "Cần Thơ").
+_STOP_ACCENTED = {"căn", "do", "số", "thực", "kinh", "kế", "quyết", "theo", "tại", "công", "trong", "về", "và"}
 
 
 def _capitalised_after(text: str, end: int) -> str:
@@ -48,12 +74,22 @@ def _capitalised_after(text: str, end: int) -> str:
     words: list[str] = []
     for match in re.finditer(r"\S+", text[end:end + 60]):
         word = match.group(0).strip(",.;:()")
-        if not word[:1].isupper() or fold(word) in _STOP_WORDS:
+        if not word[:1].isupper() and not word[:1].isdigit() or fold(word) in _STOP_WORDS \
+                or word.lower() in _STOP_ACCENTED:
             break
+        if word.isupper() and len(word) > 1 and words and not words[-1].isupper():
+            break  # "Mường Lay KẾ HOẠCH": the next block, not the name
         words.append(word)
         if match.group(0)[-1:] in ",.;:)":
             break
     return " ".join(words[:4])
+
+
+def place_case(name: str) -> str:
+    """"QUẢNG NGÃI" → "Quảng Ngãi": place names capitalise every syllable."""
+    if not name.isupper():
+        return name
+    return " ".join(word[:1] + word[1:].lower() for word in name.split())
 
 
 def _names_after(text: str, pattern: str) -> list[tuple[str, str]]:
@@ -65,12 +101,12 @@ def _names_after(text: str, pattern: str) -> list[tuple[str, str]]:
     found = []
     for match in re.finditer(pattern, folded):
         name = _capitalised_after(text, match.end("level"))
-        if name:
-            found.append((match["level"], name))
+        if name and not (name.isdigit() and match["level"] not in {"phuong", "xa"}):
+            found.append((match["level"], place_case(name)))
     return found
 
 
-def _locality(text: str) -> tuple[str, str, str]:
+def _locality_from_text(text: str) -> tuple[str, str, str]:
     """(locality, level, name) from the plan's own naming of itself: "UBND phường Long Mỹ
     xây dựng Kế hoạch", "trên địa bàn thị xã Mường Lay", "hạ tầng số xã Tịnh Thiện"."""
     patterns = [
@@ -83,6 +119,13 @@ def _locality(text: str) -> tuple[str, str, str]:
         for level, name in _names_after(text, pattern):
             return f"{_LEVEL_FOLDED[level]} {name}", _LEVEL_FOLDED[level], name
     return "", "", ""
+
+
+def _unit_in(line: str) -> tuple[str, str] | None:
+    """(level, name) of the administrative unit an issuer line names: "ỦY BAN NHÂN DÂN TỈNH
+    QUẢNG NGÃI" → ("tỉnh", "Quảng Ngãi"), "UBND PHƯỜNG SA ĐÉC" → ("phường", "Sa Đéc")."""
+    hits = _names_after(nfc(line), rf"\b(?P<level>{_LEVEL_PATTERN})\b")
+    return (_LEVEL_FOLDED[hits[0][0]], hits[0][1]) if hits else None
 
 
 def _parent_unit(basis: list[str]) -> str:
@@ -99,50 +142,277 @@ def _province(text: str) -> str:
     # Lower-case "tỉnh" only: the folded "tinh" is also the name "Tịnh Thiện".
     for match in re.finditer(r"\b(?:tỉnh|tinh)\s", text):
         if name := _capitalised_after(text, match.end() - 1):
-            return name
+            if not name.isdigit():
+                return place_case(name)
     return ""
 
 
+# -- the header block ----------------------------------------------------------------------------
+def _header_clauses(clauses: list[Clause]) -> list[Clause]:
+    """The clauses of the header block: the preamble up to the title word. A docx whose header
+    table python-docx reads last has it at the end: then the clauses around the national motto."""
+    head = []
+    for clause in clauses:
+        if not clause.id.startswith("0-") or clause.kind == "title" or re.match(r"^kinh gui\b", fold(clause.text)):
+            break
+        head.append(clause)
+        if _DATE_LINE.search(fold(clause.text)) and len(head) >= 2:
+            break  # the place-date line closes the header block
+    if any(_MOTTO.search(fold(c.text)) or _NUMBER.search(c.text) for c in head):
+        return head
+    for index, clause in enumerate(clauses):
+        if _MOTTO.search(fold(clause.text)) and not clause.id.startswith("KH"):
+            return [*head, *clauses[max(0, index - 3):index + 4]]
+    return head
+
+
+def _issuer_lines(header: list[Clause]) -> list[str]:
+    """Upper-case text of the header block, motto, number and date removed, consecutive lines
+    joined: "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", or "UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG" (an issuer
+    under its parent, split later)."""
+    groups: list[list[str]] = [[]]
+    for clause in header:
+        text = nfc(clause.text)
+        folded = fold(text)
+        if len(folded) != len(text):
+            groups.append([])
+            continue
+        cuts = sorted([m.span() for m in _MOTTO.finditer(folded)] + [m.span() for m in _NUMBER.finditer(folded)]
+                      + [m.span() for m in _DATE_LINE.finditer(folded)])
+        pieces, last = [], 0
+        for a, b in cuts:
+            pieces.append(text[last:a])
+            last = max(last, b)
+        pieces.append(text[last:])
+        found = False
+        for piece in pieces:
+            words = []
+            for word in piece.split():
+                if word.isupper() or (words and re.fullmatch(r"[\d/.\-A-ZĐ]+", word)):
+                    words.append(word)
+                elif words:
+                    break
+            candidate = " ".join(words).strip(" -–.,")
+            if len(candidate) >= 3 and not _URGENCY.fullmatch(fold(candidate)):
+                groups[-1].append(candidate)
+                found = True
+        if not found:
+            groups.append([])
+    lines = [" ".join(group) for group in groups if group]
+    return [line for line in lines if _ISSUER_HEAD.search(fold(line))]
+
+
+def _split_issuers(lines: list[str]) -> list[str]:
+    """Separate bodies run together ("UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG", "SỞ CÔNG THƯƠNG ĐOÀN
+    KIỂM TRA …"): each head word of a body opens a new one."""
+    out = []
+    for line in lines:
+        folded = fold(line)
+        starts = [m.start() for m in re.finditer(r"(?<!\w)(?:uy ban nhan dan|ubnd|so|doan|van phong|cong an|bo)(?=\s|$)",
+                                               folded)]
+        bounds = [*starts, len(line)] if starts and starts[0] == 0 else [0, *starts, len(line)]
+        out += [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
+    return out
+
+
+def _recase(name: str, text: str) -> str:
+    """An upper-case body name as the document writes it elsewhere in mixed case ("SỞ CÔNG
+    THƯƠNG" → "Sở Công Thương"), else with its level and place name recased ("UBND tỉnh Quảng
+    Ngãi")."""
+    if not name.isupper():
+        return name
+    folded_name = fold(name)
+    folded_text = fold(text)
+    if len(folded_text) == len(text):
+        for match in re.finditer(re.escape(folded_name), folded_text):
+            written = text[match.start():match.end()]
+            if not written.isupper():
+                return written[:1].upper() + written[1:]
+    name = re.sub(r"^(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\b", "UBND", name)
+    unit = _unit_in(name)
+    head = name.split()[0]
+    rest = name[len(head):].strip()
+    if unit:
+        level_at = fold(rest).find(fold(unit[0]))
+        before = rest[:level_at].strip().lower() if level_at > 0 else ""
+        rest = " ".join(p for p in (before, unit[0], unit[1]) if p)
+    elif rest:
+        rest = rest[:1] + rest[1:].lower()
+    head = head if head == "UBND" else head[:1] + head[1:].lower()
+    return f"{head} {rest}".strip()
+
+
+def _doc_type(clauses: list[Clause], number: str, head_text: str) -> str:
+    for clause in clauses:
+        if clause.kind == "title" or clause.id.startswith("0-"):
+            word = fold(clause.text).strip(" .:")
+            for key, name in DOC_TYPES.items():
+                if word == key or (word.startswith(key + " ") and clause.text[:len(key)].isupper()):
+                    return name
+        if not clause.id.startswith("0-"):
+            break
+    code = re.search(r"/\s*(?:\d{4}\s*/\s*)?([a-z]+)\s*-", fold(number))
+    if code and code.group(1) in _NUMBER_CODES:
+        return _NUMBER_CODES[code.group(1)]
+    if number or re.search(r"\bv\s*/\s*v\b", fold(head_text)):
+        return "Công văn"
+    return ""
+
+
+def _subject(header: list[Clause], clauses: list[Clause]) -> str:
+    """The trích yếu of a công văn: the "V/v …" line(s)."""
+    for clause in [*header, *clauses[:20]]:
+        match = re.search(r"\bv\s*/\s*v\b", fold(clause.text))
+        if match:
+            return clause.text[match.start():].strip()
+    return ""
+
+
+# -- the signature block -------------------------------------------------------------------------
+_NAME = re.compile(r"^(?:[A-ZĐ][\wÀ-ỹ]*\s+){1,4}[A-ZĐ][\wÀ-ỹ]*$")
+
+
+def _is_person_name(text: str) -> bool:
+    """"Trần Thị Diệu Thúy", "Nguyễn Văn Chì", OCR "Nguyén Xuin LAm": 2–5 capitalised words."""
+    text = text.strip(" .*")
+    if not _NAME.match(text) or _SIGNER_TITLE.search(fold(text)) or _ISSUER_HEAD.match(fold(text)):
+        return False
+    return not (text.isupper() and len(text.split()) > 5)
+
+
+def _signature(closing: list[Clause]) -> tuple[str, str]:
+    """(signer, signer titles "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") of a closing region: the titles as
+    written, and the name that follows them (in the same clause or the next)."""
+    titles: list[str] = []
+    name = ""
+    previous_had_titles = False
+    for clause in closing:
+        text = nfc(clause.text)
+        folded = fold(text)
+        found = [m for m in _SIGNER_TITLE.finditer(folded) if text[m.start():m.end()].isupper()] \
+            if len(folded) == len(text) else []
+        if found and clause.kind != "bullet":
+            written = [re.sub(r"\s+", " ", text[m.start():m.end()]).strip() for m in found]
+            # Title lines of one block follow each other; a later block starts afresh.
+            titles = [*titles, *written] if previous_had_titles and not name else written
+            tail = text[found[-1].end():].strip(" .*")
+            name = tail if _is_person_name(tail) else ""
+            previous_had_titles = True
+            continue
+        previous_had_titles = False
+        if titles and not name and _is_person_name(text) and clause.kind != "bullet":
+            name = text.strip(" .*")
+    return name, " / ".join(titles)
+
+
+def _signer_title_fallback(closing: list[Clause]) -> str:
+    titles = []
+    for clause in closing:
+        for match in re.finditer(r"TM\.\s*(?:ỦY|UỶ|UY) BAN NHÂN DÂN|TM\.\s*UBND|KT\.\s*CH[ỦU] T[ỊI]CH"
+                                 r"|(?:PH[ÓO]\s+)?CH[ỦU] T[ỊI]CH", clause.text):
+            titles.append(re.sub(r"\s+", " ", match.group(0)).strip())
+    return " / ".join(titles)
+
+
+def _region(clauses: list[Clause], prefix: str) -> list[Clause]:
+    return [c for c in clauses if c.id.startswith(prefix)]
+
+
+# -- the whole ------------------------------------------------------------------------------------
 def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
     meta = PlanMetadata()
     head = [c for c in clauses if c.id.startswith("0")]
-    closing = [c for c in clauses if c.id.startswith("Z")]
-    head_text = nfc("\n".join(c.text for c in head))
+    closing = _region(clauses, "Z")
+    header = _header_clauses(clauses)
+    head_text = nfc("\n".join(c.text for c in header or head))
     head_folded = fold(head_text)
     all_text = nfc("\n".join(c.text for c in clauses))
 
-    if match := _NUMBER.search(head_folded):
-        meta.number = re.sub(r"\s+", " ", _source_slice(head_text, head_folded, match, "num"))  # as written
-    if match := _DATE_LINE.search(head_folded):
-        place = _source_slice(head_text, head_folded, match, "place")
-        meta.place = re.sub(r"^.*\b(?:phuc|Phúc)\b", "", place).strip(" ,-") if "hanh" in fold(place) else place
-        meta.place = meta.place.split("/KH-UBND")[-1].strip() or place
+    for text in (head_text, nfc("\n".join(c.text for c in head))):
+        if match := _NUMBER.search(fold(text)):
+            meta.number = re.sub(r"\s+", " ", _source_slice(text, fold(text), match, "num")).strip(" .")  # as written
+            break
+    date_source = head_folded if _DATE_LINE.search(head_folded) else fold(nfc("\n".join(c.text for c in head)))
+    if match := _DATE_LINE.search(date_source):
+        source = head_text if date_source == head_folded else nfc("\n".join(c.text for c in head))
+        place = _source_slice(source, date_source, match, "place")
+        if motto := list(re.finditer(r"\bphu\w*c\b|\bnam\b", fold(place))):
+            place = place[motto[-1].end():].strip(" ,-") if "hanh" in fold(place) else place
+        if number := _NUMBER.search(fold(place)):
+            place = place[number.end():].strip(" ,-") or place
+        place = re.sub(r"^.*?\b(?:[A-ZĐ]{2,}\s+)+(?=[A-ZĐ][a-zà-ỹ])", "", place).strip() or place
+        meta.place = place.split("/KH-UBND")[-1].strip() or place
         meta.issue_date = _complete_date(match["d"], match["m"], match["y"])
 
-    titles = [c.text for c in clauses if c.kind == "title" and fold(c.text).strip() != "ke hoach"]
+    titles = [c.text for c in clauses if c.kind == "title" and c.id.startswith("0-")
+              and fold(c.text).strip(" .:") not in DOC_TYPES]
     if not titles and len(head) > 1:
         titles = [c.text for c in head if re.match(r"^(phat trien|trien khai)", fold(c.text))][:1]
     meta.title = " ".join(titles)
-    if period := re.search(r"(20\d\d)\s*[-–]\s*(20\d\d)", meta.title):
+    attached = [c.text for c in clauses if c.kind == "title" and "." in c.id and c.id.split(".")[0].isalpha()
+                and fold(c.text).strip(" .:") not in DOC_TYPES]
+    meta.attached_title = " ".join(attached[:3])
+    period_source = meta.title or meta.attached_title
+    if period := re.search(r"(20\d\d)\s*[-–]\s*(20\d\d)", period_source):
         meta.period = f"{period[1]}-{period[2]}"
-    elif years := re.findall(r"\b(20\d\d)\b", meta.title):
+    elif years := re.findall(r"\b(20\d\d)\b", period_source):
         meta.period = f"{meta.issue_date[:4]}-{max(years)}" if meta.issue_date[:4].isdigit() else max(years)
 
-    meta.parent_documents = [c.text for c in head if re.match(r"^(can cu|thuc hien)\b", fold(c.text))]
-    meta.locality, meta.level, meta.locality_name = _locality(all_text)
+    meta.parent_documents = [c.text for c in head if re.match(r"^(can cu|thuc hien|theo de nghi)\b", fold(c.text))]
+    meta.doc_type = _doc_type(clauses, meta.number, head_text)
+    meta.subject = _subject(header, clauses)
+    if urgency := _URGENCY.search(head_folded):
+        written = head_text[urgency.start():urgency.end()] if len(head_text) == len(head_folded) else ""
+        meta.urgency = written if written.isupper() else ""
+
+    issuers = _split_issuers(_issuer_lines(header))
+    if issuers:
+        meta.issuer = _recase(issuers[-1] if len(issuers) <= 2 else issuers[0], all_text)
+        if len(issuers) >= 2:
+            meta.issuer, meta.issuer_parent = _recase(issuers[1], all_text), _recase(issuers[0], all_text)
+    # Locality and level: the unit of the issuing body ("UBND TỈNH QUẢNG NGÃI"), or of its parent
+    # ("UBND TỈNH LÀO CAI" above "SỞ CÔNG THƯƠNG"), else how the plan names its own area.
+    unit = next((u for u in map(_unit_in, [meta.issuer, meta.issuer_parent]) if u), None)
+    if unit:
+        meta.level, meta.locality_name = unit
+        meta.locality = f"{unit[0]} {unit[1]}"
+    else:
+        meta.locality, meta.level, meta.locality_name = _locality_from_text(all_text)
     meta.parent_unit = _parent_unit(meta.parent_documents)
-    meta.province = _province(all_text)
+    meta.province = meta.locality_name if meta.level == "tỉnh" else _province(all_text)
     meta.replaces = [c.text for c in clauses if "thay the" in fold(c.text) and "ke hoach so" in fold(c.text)]
 
-    titles_seen = []
-    for clause in closing:
-        # Upper-case title lines; in a scan the title shares a line with "Nơi nhận:".
-        for match in _SIGNER_TITLE_SOURCE.finditer(clause.text):
-            titles_seen.append(re.sub(r"\s+", " ", match.group(0)).strip())
-    meta.signer_title = " / ".join(titles_seen)
-    signature = [c for c in closing if c.kind != "bullet" and not fold(c.text).startswith(("noi nh", "tren day"))
-                 and not _SIGNER_TITLE_SOURCE.search(c.text)]
-    if signature:
-        meta.signer = signature[-1].text
-    meta.recipients = [c.text.rstrip(";,.") for c in closing if c.kind == "bullet"]
+    meta.signer, meta.signer_title = _signature(closing)
+    if not meta.signer_title:
+        meta.signer_title = _signer_title_fallback(closing)
+    if not meta.signer:
+        signature = [c for c in closing if c.kind != "bullet" and not fold(c.text).startswith(("noi nh", "tren day"))
+                     and not _SIGNER_TITLE.search(fold(c.text))]
+        if signature and _is_person_name(signature[-1].text):
+            meta.signer = signature[-1].text
+    meta.recipients = _recipients(closing)
+    meta.addressees = _addressees(clauses)
     return meta
+
+
+def _recipients(closing: list[Clause]) -> list[str]:
+    """The "Nơi nhận:" list: the bullets after it (all closing bullets when the scan lost it)."""
+    start = next((i for i, c in enumerate(closing) if re.match(r"^noi nh\w*n\b", fold(c.text))), None)
+    bullets = closing[start + 1:] if start is not None else closing
+    return [c.text.rstrip(";,.") for c in bullets if c.kind == "bullet" and len(c.text) <= 200]
+
+
+def _addressees(clauses: list[Clause]) -> list[str]:
+    """"Kính gửi: – Sở Giao thông vận tải; – Sở Nông nghiệp …" of a công văn."""
+    for index, clause in enumerate(clauses[:40]):
+        match = re.search(r"\bkinh gui\s*:?", fold(clause.text))
+        if not match:
+            continue
+        rest = clause.text[match.end():].strip(" :-")
+        names = [n.strip(" -–;.,") for n in re.split(r";|\s[-–]\s", rest) if n.strip(" -–;.,")]
+        for follower in clauses[index + 1:index + 12]:
+            if follower.kind != "bullet":
+                break
+            names.append(follower.text.strip(" -–;.,"))
+        return names
+    return []
