@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.answers import Answer, Citation, QuestionError, check_question  # noqa: F401 (the API)
 from assistant.documents import Clause, Plan
 from assistant.retrieval.dense import DenseIndex
 from assistant.retrieval import lexical_store
@@ -18,48 +18,6 @@ from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import IndexError_, PlanStore
 
 DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
-MAX_QUESTION_CHARS = 2000
-
-
-class QuestionError(ValueError):
-    """A question that cannot be asked (empty, only punctuation, too long)."""
-
-
-@dataclass(frozen=True)
-class Citation:
-    source: str
-    clause: str
-    path: list[str]
-    text: str
-    score: float
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    grounded: bool
-    citations: list[Citation] = field(default_factory=list)
-    intent: str = ""
-
-    def to_json(self) -> dict:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "grounded": self.grounded,
-            "citations": [c.__dict__ for c in self.citations],
-        }
-
-
-def check_question(question: str) -> str:
-    text = (question or "").strip()
-    if not text:
-        raise QuestionError("câu hỏi trống (empty question)")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"câu hỏi quá dài: {len(text)} ký tự, tối đa {MAX_QUESTION_CHARS} (question too long)")
-    if not any(ch.isalnum() for ch in text):
-        raise QuestionError("câu hỏi không có chữ hoặc số (question has no words)")
-    return text
 
 
 class Engine:
@@ -127,10 +85,21 @@ class Engine:
         return next((c for c in plan.clauses if c.id == clause_id), None) if plan else None
 
     def resolve_plan(self, name: str) -> list[str]:
-        """Sources matching a user's plan name: a path, a file stem, or a locality name."""
+        """Sources matching a user's plan name: a path, a file name, a number, a locality or a topic."""
         from assistant.question import plans_named
 
         return plans_named(name, self.plans)
+
+    def plan_evidence(self, question: str, depth: int = 30) -> dict[str, float]:
+        """Each plan's share of the lexical score of the clauses that match the question best:
+        the body of a plan names its topic even when its title does not."""
+        ranking = self.retriever.lexical_ranking(question)[:depth]
+        total = sum(score for _, score in ranking) or 1.0
+        shares: dict[str, float] = {}
+        for position, score in ranking:
+            source = self.corpus.entries[position][0]
+            shares[source] = shares.get(source, 0.0) + score / total
+        return shares
 
     def retrieve(self, question: str, k: int = 10, sources: list[str] | None = None) -> list[Hit]:
         return self.retriever.retrieve(question, k=k, sources=sources)

@@ -1,48 +1,139 @@
-"""Question analysis: which plans it names, what kind of fact it asks for, which year, which
-language. Everything here reads the question and the plans' metadata, never a fixed list of
-known questions."""
+"""Question analysis: which plans it names, which facts (slots) it asks for, which unit it names
+as the one acting, which year, which language. Everything here reads the question and the plans'
+metadata, never a fixed list of known questions.
+
+A question often asks for several facts at once ("số hiệu, ngày ban hành và ai ký?", "tổ chức
+ngày nào, ở đâu?"): `slots` lists them in the order the question asks them.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from assistant.documents import Plan
+from assistant.plan_match import PlanMatch, cards, match_plans, strip_spans, with_aliases
 from assistant.text import apply_synonyms, fold, looks_english
 
-# Intent → folded cue patterns (Vietnamese, unaccented, and English). Order matters: the first
-# matching intent wins, so the specific ones come before the general ones.
-INTENT_CUES: list[tuple[str, str]] = [
-    ("contact", r"\bso dien thoai\b|\bdien thoai lien he\b|\bemail\b|\be-mail\b|\bthu dien tu\b|\bdia chi (?:tru so|lien he|email|website|web)\b|\bwebsite\b|\bfax\b|\bphone number\b|\baddress\b"),
-    ("basis", r"\b(?:thuc hien|can cu|trien khai)\s+(?:theo\s+)?(?:ke hoach|quyet dinh|nghi quyet)\s+so\b|\bimplements?\b.*\bplan\b"),
-    ("compare", r"\bso sanh\b|\bcompare\b|\bcac ke hoach\b|\bke hoach nao\b|\bwhich plans?\b|\bmoi ke hoach\b|\bnhung ke hoach\b|\bplans? (?:that|which)\b|\bcac phuong\b|\bcac xa\b"),
-    ("signer", r"\bai ky\b|\bnguoi ky\b|\bky ke hoach\b|\bky ban hanh\b|\bwho signed\b|\bsigner\b|\bsigned\b"),
+# Slot → folded cue pattern (Vietnamese, unaccented, and English). Every slot whose cue occurs is
+# asked; `_resolve` settles the few cues two slots share.
+SLOT_CUES: list[tuple[str, str]] = [
+    ("contact", r"\bso dien thoai\b|\bdien thoai (?:lien he|duong day nong)\b|\bhotline\b|\bemail\b|\be-mail\b"
+                r"|\bthu dien tu\b|\bdia chi (?:tru so|lien he|email|website|web)\b|\bwebsite\b|\bfax\b"
+                r"|\bphone number\b|\baddress\b"),
+    ("number", r"\bso hieu\b|\bso ky hieu\b|\b(?:ke hoach|quyet dinh|van ban|cong van|chi thi|thong bao) (?:co )?so"
+               r" (?:may|bao nhieu|gi)\b|\bso may\b|\bso gi\b|\bdocument number\b|\bplan number\b|\bnumber of the\b"
+               r"|\bso (?:cua )?(?:quyet dinh|ke hoach|van ban|cong van|chi thi|thong bao)\b|\bco so\b(?=.*\bngay\b)"
+               r"|\bwhat (?:is the )?number\b"),
+    ("issue_date", r"\bban hanh (?:vao |luc )?(?:ngay|khi|nam) nao\b|\bngay ban hanh\b|\bban hanh ngay\b"
+                   r"|\b(?:ky|lap|de|ra|ban hanh) (?:vao )?ngay (?:nao|bao nhieu|may)\b|\bky ngay\b|\bky khi nao\b"
+                   r"|\bngay (?:nao|may|bao nhieu)\b.{0,40}\b(?:ban hanh|ky)\b|\b(?:ngay|nam) ky\b"
+                   r"|\bwhen (?:was|did)\b.*\b(?:issue|sign|date)|\bissue date\b|\bdated\b|\bon what date\b.*\b(?:issue|sign)"
+                   r"|\bwhat date\b.*\b(?:issue|sign)"),
+    ("signer", r"\bai ky\b|\bnguoi ky\b|\bdo ai ky\b|\bky boi\b|\bai la nguoi ky\b|\bwho signed\b|\bsigned by\b"
+               r"|\bsigner\b|\bsign(?:ed|s)? (?:the|it|this)\b|\bchuc danh\b|\bchuc vu\b"),
+    ("issuer", r"\b(?:co quan|don vi|ai|cap) nao ban hanh\b|\bdo (?:ai|co quan nao) ban hanh\b|\bai ban hanh\b"
+               r"|\bcua co quan nao\b|\bissued by\b|\bwhich (?:body|agency|authority) issued\b|\bwho issued\b"
+               r"|\bla ket luan cua ai\b|\bket luan cua ai\b"),
+    ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\b(?:duoc gui|co gui|gui cho|gui toi)\b|\brecipients?\b"
+                   r"|\bsent to\b|\bgui (?:cho )?nhung (?:co quan|don vi|ai)\b"),
+    ("addressees", r"\bkinh gui\b|\baddressed to\b"),
+    ("urgency", r"\bdo khan\b|\bmuc do khan\b|\bhoa toc\b|\burgen"),
     ("replaces", r"\bthay the\b|\breplace"),
-    ("number", r"\bso hieu\b|\bso ky hieu\b|\bke hoach so (?:may|bao nhieu)\b|\bso may\b|\bdocument number\b|\bnumber of the plan\b|\bplan number\b"),
-    ("issue_date", r"\b(?:de|ky|lap) ngay\b|\bngay (?:may|bao nhieu)\b.*\b(?:ke hoach|ky|ban hanh)\b|\bban hanh ngay\b|\bngay ban hanh\b|\bban hanh (?:vao |luc )?(?:ngay|khi) nao\b|\bngay nao\b.*\b(?:ban hanh|ky)\b|\bky ngay\b|\bwhen was\b.*\b(?:issued|signed)\b|\bissue date\b|\bdated\b"),
-    ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\b(?:duoc gui|co gui|gui cho|gui toi)\b|\brecipients?\b|\bsent to\b"),
-    ("basis", r"\bcan cu\b|\bthuc hien ke hoach (?:so|nao)\b|\bdua tren\b|\bvan ban nao\b|\bbased on\b|\bbasis\b|\bimplements?\b|\bparent plan\b"),
-    ("funding", r"\bkinh phi\b|\bngan sach\b|\bnguon von\b|\bbao nhieu (?:tien|dong)\b|\btong (?:muc )?dau tu\b|\bbudget\b|\bfunding\b|\bfunds?\b|\bcost\b|\bmoney\b"),
-    ("report", r"\bbao cao\b|\bgui (?:ve|ke hoach|bao cao)\b|\breport"),
-    ("deadline", r"\bbao lau\b|\bmay lan\b|\bhow often\b|\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"),
-    ("lead", r"\bchu tri\b|\bdau moi\b|\bphu trach\b|\bchiu trach nhiem chinh\b|\bwho leads?\b|\bin charge\b|\blead agency\b|\bresponsible\b"),
-    ("coordinate", r"\bphoi hop\b|\bcoordinat|\bcooperat"),
-    ("target", r"\bmuc tieu\b|\bchi tieu\b|\bbao nhieu\b|\bty le\b|\btoc do\b|\bdat\b.*\b(?:nam|%)\b|\btarget|\bgoal|\bhow (?:many|much|fast)\b|\bpercent|\brate\b|\bspeed\b"),
-    ("duties", r"\bviec gi\b|\bnhiem vu\b|\btrach nhiem\b|\blam gi\b|\bcong viec\b|\bduties\b|\bduty\b|\btasks?\b|\bwhat (?:must|should|does)\b"),
+    ("basis", r"\bcan cu\b|\b(?:thuc hien|trien khai) (?:theo )?(?:ke hoach|quyet dinh|nghi quyet|chi thi|thong bao"
+              r"|de an|chuong trinh|luat) (?:so )?nao\b|\bdua tren\b|\bbased on\b|\bpursuant\b|\bimplements?\b.*\bplan\b"
+              r"|\btheo (?:quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet) (?:so )?nao\b|\bvan ban nao\b"
+              r"|\bwhich (?:decree|decision"
+              r"|directive|resolution|circular|law)\b"),
+    ("compare", r"\bso sanh\b|\bcompare\b|\bcac ke hoach\b|\bke hoach nao\b|\bwhich plans?\b|\bmoi ke hoach\b"
+                r"|\bnhung ke hoach\b|\bplans? (?:that|which)\b"),
+    ("funding", r"\bkinh phi\b|\bnguon (?:von|kinh phi|ngan sach|tai chinh)\b|\bngan sach\b|\bbao nhieu (?:tien|dong|ty)\b"
+                r"|\btong (?:muc )?dau tu\b|\bchi phi\b|\bbudget\b|\bfund|\bcost\b|\bmoney\b|\bfinanc|\bphi\b"),
+    ("report", r"\bbao cao\b|\bgui (?:ve|ket qua|bao cao|ke hoach|danh sach|thong tin|ho so|van ban)\b|\bgui (?:cho )?(?:co quan|so|don vi) nao\b"
+               r"|\b(?:thong )?qua (?:co quan|don vi|so) nao\b|\breport|\bsubmit|\bsend\b|\bsent\b"),
+    ("frequency", r"\bdinh ky\b|\bbao lau (?:mot|1) lan\b|\bmay lan\b|\bhow often\b|\btan suat\b|\bbao nhieu lan\b"),
+    ("deadline", r"\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bhan (?:hoan thanh|nop|gui|bao cao)\b|\bkhi nao\b|\bbao gio\b|\bngay nao\b"
+                 r"|\bthoi gian (?:nao|thuc hien|hoan thanh|to chuc|dien ra|du kien)\b|\bthang nao\b|\bnam nao\b"
+                 r"|\btu ngay\b|\bden ngay\b|\bdien ra\b|\bby when\b|\bdeadline\b|\bwhen\b|\bwhat date\b|\bwhich date\b"
+                 r"|\bhow long\b|\bbao lau\b|\btrong (?:bao lau|may ngay)\b|\bhoan thanh (?:truoc|trong)\b|\bby what\b"),
+    ("place", r"\bo dau\b|\btai dau\b|\bdia diem\b|\bwhere\b|\blocation\b|\bvenue\b"),
+    ("lead", r"\bchu tri\b|\bdau moi\b|\bthuong truc\b|\bphu trach\b|\bchiu trach nhiem chinh\b|\btruong (?:ban|doan)\b"
+             r"|\b(?:co quan|don vi|so|phong|ban|ai|to chuc) (?:nao )?(?:duoc giao|thuc hien|chiu trach nhiem|lam|dam nhan)\b"
+             r"|\bgiao (?:cho )?(?:co quan|don vi|so|phong|ai) nao\b|\b(?:co quan|don vi|so|phong|ban) nao\b"
+             r"|\bwho (?:leads?|is responsible|is in charge|chairs?|heads?|must|will|should|is)\b|\blead agency\b"
+             r"|\bin charge\b|\bresponsible\b|\bwhich (?:agency|department|unit|body|office|organi[sz]ation)\b"),
+    ("coordinate", r"\bphoi hop\b|\bcoordinat|\bcooperat|\bin cooperation\b|\bsupport"),
+    ("quantity", r"\bbao nhieu\b|\bmay (?:diem|xa|phuong|ho|nguoi|don vi|muc|tram|khu|cum|lan|ngay)\b|\bty le\b|\bchi tieu\b"
+                 r"|\bmuc tieu\b|\bdat (?:toi thieu|it nhat|tren)\b|\bhow many\b|\bhow much\b|\bwhat (?:share|percent"
+                 r"|proportion|rate|target)|\bpercent|\btarget|\bgoal\b|\bminimum\b|\bat least\b"),
+    ("person", r"\bten (?:la )?gi\b|\bho ten\b|\bten cua\b|\bla ai\b|\bwho is the\b|\bwhat is the name\b"),
+    ("duties", r"\bnhiem vu (?:gi|nao)\b|\bphai (?:lam|thuc hien|chuan bi) (?:gi|nhung gi)\b|\blam gi\b|\bnhung viec gi\b"
+               r"|\bviec gi\b|\btrach nhiem gi\b|\byeu cau (?:gi|nhung gi)\b|\bduoc giao (?:gi|nhiem vu gi|nhung gi)\b"
+               r"|\bco nhiem vu\b|\bchuan bi gi\b|\bwhat (?:must|should|does|tasks|duties|is .* required)\b|\bduties\b"
+               r"|\btasks?\b|\bgiao .* nhiem vu\b|\bnhung noi dung gi\b|\bgom nhung\b|\bnoi dung gi\b"),
 ]
+_SLOT_PATTERNS = [(slot, re.compile(pattern)) for slot, pattern in SLOT_CUES]
+METADATA_SLOTS = ("number", "issue_date", "signer", "issuer", "recipients", "addressees", "urgency", "replaces",
+                  "basis")
 
 
 @dataclass
 class QuestionInfo:
     text: str
     folded: str
-    intent: str
+    slots: list[str]  # what is asked, in the question's order ("general" when nothing is named)
     english: bool
     years: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)  # plans the question names
+    sources: list[str] = field(default_factory=list)  # plans in scope ([] = all)
+    plans: PlanMatch = field(default_factory=PlanMatch)
+    query: str = ""  # the retrieval query: the question without the words that only name its plan
+    actor: str = ""  # the unit named as the one acting ("Sở Y tế báo cáo ai?"), as written
+    compare: bool = False  # the question compares plans
+
+    @property
+    def intent(self) -> str:
+        """The first slot asked (the old single-intent view, kept for reports and the UI)."""
+        return self.slots[0] if self.slots else "general"
 
 
-DEADLINE_CUE = r"\bbao lau\b|\bhow often\b|\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bkhi nao\b|\bngay nao\b|\bdeadline\b|\bby when\b|\bwhen\b"
+def detect_slots(folded: str) -> list[str]:
+    found = []
+    for slot, pattern in _SLOT_PATTERNS:
+        match = pattern.search(folded)
+        if match:
+            found.append((match.start(), slot))
+    return _resolve(folded, [slot for _, slot in sorted(found)])
+
+
+def _resolve(folded: str, slots: list[str]) -> list[str]:
+    """Settle cues that two slots share."""
+    chosen = list(dict.fromkeys(slots))
+    if "issue_date" in chosen and "deadline" in chosen:
+        chosen.remove("deadline")  # "ban hành ngày nào": the date of the document
+    if "signer" in chosen and "lead" in chosen and not re.search(r"\bchu tri\b|\bphu trach\b", folded):
+        chosen.remove("lead")  # "ai ký … với chức danh gì"
+    if "report" in chosen and "recipients" in chosen:
+        # "báo cáo … được gửi cho cơ quan nào" asks about a report; "có gửi Sở nào" about the document.
+        chosen.remove("recipients" if re.search(r"\bbao cao\b|\breport", folded) else "report")
+    if "basis" in chosen and "deadline" in chosen and not re.search(r"\btruoc ngay\b|\bkhi nao\b", folded):
+        chosen.remove("deadline")
+    if "funding" in chosen and "place" in chosen and re.search(r"\bcome from\b|\btu dau\b|\bnguon\b", folded):
+        chosen.remove("place")  # "where does the funding come from" asks the source
+    if "funding" in chosen and "quantity" in chosen:
+        chosen.remove("quantity")  # an amount of money is the funding slot's, typed as an amount
+    if "number" in chosen and "quantity" in chosen:
+        chosen.remove("quantity")
+    if "frequency" in chosen and "deadline" in chosen and not re.search(r"\btruoc ngay\b|\bngay nao\b", folded):
+        chosen.remove("deadline")
+    if "duties" in chosen and "lead" in chosen and re.search(r"\b(?:co quan|don vi|so|phong|ban) nao\b", folded) \
+            and not re.search(r"\bchu tri\b", folded):
+        chosen.remove("lead")
+    if "lead" in chosen and "coordinate" in chosen and re.search(r"\bphoi hop voi (?:co quan|don vi|so|ai|nhung)\b",
+                                                                 folded) and not re.search(r"\bchu tri\b", folded):
+        chosen.remove("lead")  # "phối hợp với đơn vị nào" asks the partner, not the lead
+    return chosen or ["general"]
+
+
+DEADLINE_CUE = dict(SLOT_CUES)["deadline"]
 
 
 def asks_deadline(folded: str) -> bool:
@@ -50,92 +141,93 @@ def asks_deadline(folded: str) -> bool:
 
 
 def detect_intent(folded: str) -> str:
-    for intent, pattern in INTENT_CUES:
-        if re.search(pattern, folded):
-            # "Báo cáo … được gửi qua phòng nào" asks about a report, not the plan's recipients.
-            if intent == "recipients" and re.search(r"\bbao cao\b", folded):
-                return "report"
-            return intent
-    return "general"
+    return detect_slots(folded)[0]
 
 
-def _words(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() + " "
+# -- the unit acting -----------------------------------------------------------------------------
+_ACTING = re.compile(r"\s+(?:co trach nhiem|phai|duoc giao|can|se|co (?:nhung )?nhiem vu|bao cao|gui|phoi hop|chu tri|tham muu"
+                     r"|ho tro|lam viec|co vai tro|dam nhiem|nhan|nop"
+                     r"|thuc hien|lam|chuan bi|hoan thanh|to chuc|ra soat|trien khai)\b")
 
 
-@dataclass(frozen=True)
-class _PlanNames:
-    """The forms of a plan's names that questions are matched against, computed once per plan."""
-    file_names: frozenset[str]  # source, file name, stem
-    locality: str  # " long my " (folded, padded words) or ""
-    locality_words: frozenset[str]  # {"long", "my"}
-    wider: tuple[str, ...]  # superior unit and province, same form
+_GROUP_SUBJECT = re.compile(r"^(?:cac\s+)?(?P<name>(?:doanh nghiep|nha mang|don vi|co quan|nha dau tu|cong ty)\b[^,;?]*?)"
+                            r"\s+(?:o|tai|tren|phai|co|duoc|can|se|nop|gui|bao cao)\b")
 
 
-_NAMES: dict[tuple[str, str], _PlanNames] = {}
+def acting_unit(question: str) -> str:
+    """The body named as subject: "Sở Y tế báo cáo ai?", "Phòng Văn hóa - Xã hội phường Long Mỹ
+    báo cáo kết quả trước ngày nào?", "Theo Kế hoạch …, Sở Nội vụ có nhiệm vụ gì?". Bodies named
+    after the verb ("… báo cáo UBND tỉnh") are recipients, not actors."""
+    from assistant.extract.common import twin
+    from assistant.extract.entities import match_bodies
+
+    src, low = twin(question)
+    for clause_start in [0, *(m.end() for m in re.finditer(r"[,:;?]\s*", src))]:
+        start = clause_start
+        while start < len(src) and src[start] in " \t":
+            start += 1
+        lead_in = re.match(r"(?:o |tai |trong do |con |vay |the |thi )", low[start:])
+        if lead_in:
+            start += lead_in.end()
+        span = match_bodies(src, low, start)
+        if span and _ACTING.match(low, span[1]):
+            return src[span[0]:span[1]].strip()
+        group = _GROUP_SUBJECT.match(low, start)
+        if group:
+            return src[group.start("name"):group.end("name")].strip()
+    return ""
 
 
-def _names_of(plan: Plan) -> _PlanNames:
-    key = (plan.source, plan.sha256)
-    names = _NAMES.get(key)
-    if names is None:
-        meta = plan.metadata
-        parent = re.sub(r"^(?:UBND\s+)?(?:thành phố|thị xã|huyện|tỉnh|quận)\s+", "", meta.parent_unit)
-        names = _NAMES[key] = _PlanNames(
-            file_names=frozenset({plan.source, Path(plan.source).name, Path(plan.source).stem}),
-            locality=_words(meta.locality_name) if meta.locality_name else "",
-            locality_words=frozenset(fold(meta.locality_name).split()),
-            wider=tuple(_words(name) for name in (parent, meta.province) if name and len(fold(name)) > 3))
-    return names
+def recipient_given(question: str) -> bool:
+    """The question itself names who receives the report ("báo cáo UBND thị xã", "gửi về Sở …")."""
+    from assistant.extract.common import twin
+    from assistant.extract.entities import match_bodies
+
+    src, low = twin(question)
+    for verb in re.finditer(r"\b(?:bao cao|gui)\s+(?:(?:cho|ve|len|toi|den)\s+)?", low):
+        if match_bodies(src, low, verb.end()) and not re.match(r"(?:co quan|don vi|so|phong|ban) nao", low[verb.end():]):
+            return True
+    return False
+
+
+# -- plans ---------------------------------------------------------------------------------------
+def plans_named(text: str, plans: list[Plan]) -> list[str]:
+    """Plans a user's text names (a file name, number, locality, issuer or topic): the best one,
+    or the few that match equally well."""
+    match = match_plans(text, plans)
+    return match.sources if match.confident or match.several else match.sources[:3] if match.sources else []
 
 
 def locality_words(plans: list[Plan]) -> set[str]:
-    """Folded words of the plans' locality names ("long", "my", …)."""
-    return set().union(*(_names_of(plan).locality_words for plan in plans))
+    """Folded words of the plans' place names ("long", "my", …)."""
+    return {word for card in cards(plans) for place in card.places for word in place.split()}
 
 
-def plans_named(text: str, plans: list[Plan]) -> list[str]:
-    """Plans whose locality the text names ("xã Tịnh Thiện", "phuong phu son", "Mường Lay"),
-    or whose file name or source path it gives. When no locality matches, the superior unit or
-    province ("Cần Thơ", "Điện Biên") is tried."""
-    words = _words(text)
-    names = [(plan, _names_of(plan)) for plan in plans]
-    exact = [p.source for p, n in names if text.strip() in n.file_names]
-    if exact:
-        return exact
-    named = [p.source for p, n in names if n.locality and n.locality in words]
-    if named:
-        return named
-    return [p.source for p, n in names if any(name in words for name in n.wider)]
-
-
-def analyze(question: str, plans: list[Plan]) -> QuestionInfo:
+def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None = None) -> QuestionInfo:
     folded = fold(apply_synonyms(question))
+    match = match_plans(question, plans, evidence)
+    slots = detect_slots(with_aliases(folded))
+    compare = "compare" in slots or match.several
+    slots = [s for s in slots if s != "compare"] or ["general"]
+    if "report" in slots and len(slots) > 1 and recipient_given(question):
+        slots.remove("report")  # "… gửi báo cáo cho UBND thị xã trước ngày nào?": only the date is asked
+    sources = match.sources if (match.confident or match.several or len(match.sources) <= 3) else []
+    query = strip_spans(question, match.spans) if sources else question
     return QuestionInfo(
         text=question,
         folded=folded,
-        intent=detect_intent(folded),
+        slots=slots,
         english=looks_english(question),
         years=re.findall(r"\b(20\d\d)\b", question),
-        sources=plans_named(question, plans),
+        sources=sources,
+        plans=match,
+        query=query,
+        actor=acting_unit(question),
+        compare=compare,
     )
 
 
 def strip_localities(question: str, plans: list[Plan], sources: list[str]) -> str:
-    """The question without the names (and level words) of the plans it is restricted to."""
-    if not sources:
-        return question
-    folded = fold(question)
-    if len(folded) != len(question):
-        return question
-    spans = []
-    for plan in plans:
-        meta = plan.metadata
-        if plan.source not in sources or not meta.locality_name:
-            continue
-        level = "|".join(re.escape(fold(l)) for l in ("thi tran", "thi xa", "thanh pho", "phuong", "xa", "huyen"))
-        pattern = rf"(?:\b(?:{level})\s+)?\b{re.escape(fold(meta.locality_name))}\b"
-        spans += [m.span() for m in re.finditer(pattern, folded)]
-    for start, end in sorted(spans, reverse=True):
-        question = question[:start] + question[end:]
-    return re.sub(r"\s+", " ", question).strip(" ,:;") or question
+    """The question without the words that name its plans (kept for the evaluation's diagnosis)."""
+    match = match_plans(question, [p for p in plans if not sources or p.source in sources])
+    return strip_spans(question, match.spans)

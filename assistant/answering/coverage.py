@@ -28,7 +28,8 @@ def _syllables(text: str, accented: bool) -> list[str]:
 # Words that shape a question but are never the topic ("bao lâu một lần", "những việc gì").
 _QUESTION_FILLERS = {"lâu", "lần", "mấy", "nhiêu", "gì", "nào", "làm", "phải", "cần", "những", "đâu",
                      "không", "hãy", "biết", "lau", "lan", "nhieu", "dau", "khong", "ơ", "ở", "o", "sẽ", "se",
-                     "thì", "là", "vậy", "vay", "dùng", "dung"}
+                     "thì", "là", "vậy", "vay", "dùng", "dung", "trước", "truoc", "ngày", "ngay", "hạn", "han",
+                     "khi", "bao", "tên", "ten", "gì", "gi"}
 
 
 def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
@@ -41,7 +42,7 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
         text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(info.text)))
         text += " " + " ".join(re.findall(r"\b[A-Z]{2,}[A-Za-z&-]*\b", info.text))  # abbreviations: UBND, BTS
     else:
-        text = apply_synonyms(info.text, keep_original=False)
+        text = apply_synonyms(info.query or info.text, keep_original=False)
     accented = has_diacritics(text)
     return [w for w in _syllables(text, accented) if fold(w) not in names and fold(w) not in level_words
             and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]

@@ -1,69 +1,47 @@
-"""Answers about the document itself: number, date, signer, basis, what it replaces, recipients.
-Values come from plan metadata and are cited at the clause they were read from."""
+"""Reader of the document's own fields: number, date, signer, issuer, recipients, addressees,
+urgency, basis and what it replaces. Values come from plan metadata and are cited at the clause
+each was read from."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from assistant.answering.parts import Citations
+from assistant.answering.reading import Context, Finding
 from assistant.documents import Clause, Plan
-from assistant.engine import Answer
-from assistant.question import QuestionInfo
+from assistant.question import METADATA_SLOTS
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
 
-METADATA_INTENTS = {"number", "issue_date", "signer", "basis", "replaces", "recipients"}
+_VI_LABELS = {"number": "số hiệu", "issue_date": "ban hành", "signer": "người ký", "issuer": "cơ quan ban hành",
+              "recipients": "nơi nhận", "addressees": "kính gửi", "urgency": "độ khẩn", "basis": "căn cứ",
+              "replaces": "thay thế"}
+_EN_LABELS = {"number": "number", "issue_date": "issued", "signer": "signed by", "issuer": "issued by",
+              "recipients": "recipients", "addressees": "addressed to", "urgency": "urgency", "basis": "based on",
+              "replaces": "replaces"}
 
 
-def answer_metadata(engine, info: QuestionInfo, sources: list[str], hits: list[Hit]) -> Answer | None:
-    """Number, date, signer, basis, replaces, recipients: read from plan metadata, cited at the
-    clause the value was read from."""
-    targets = sources or sorted({h.source for h in hits[:3]}, key=lambda s: [h.source for h in hits].index(s))[:1]
-    citations = Citations()
-    sentences = []
-    for source in targets:
-        plan = engine.plan(source)
-        if plan is None:
-            continue
-        meta = plan.metadata
-        where = plan.metadata.locality or source
-        value, needle = {
-            "number": (meta.number if meta.number.strip("/KH-UBND ") else "", meta.number),
-            # A date line with blank day or month ("ngày tháng năm 2025") states no date.
-            "issue_date": (_date_as_written(plan), _date_as_written(plan)) if len(meta.issue_date) == 10 else ("", ""),
-            "signer": (f"{meta.signer} ({meta.signer_title})" if meta.signer_title else meta.signer, meta.signer),
-            "basis": ("; ".join(meta.parent_documents), meta.parent_documents[0] if meta.parent_documents else ""),
-            "replaces": ("; ".join(meta.replaces), meta.replaces[0] if meta.replaces else ""),
-            "recipients": ("; ".join(meta.recipients), meta.recipients[0] if meta.recipients else ""),
-        }[info.intent]
-        if not value:
-            continue
-        clause = _clause_containing(plan, needle)
-        if clause is None:
-            continue
-        mark = citations.mark(Hit(plan.source, clause, 1.0))
-        if info.intent in {"basis", "recipients"}:
-            cited = [c for c in plan.clauses if c is not clause and _in_field(c, info.intent, plan)]
-            marks = " ".join(citations.mark(Hit(plan.source, c, 1.0)) for c in cited[:4])
-            mark = f"{mark} {marks}".strip()
-        sentences.append(_metadata_sentence(info, where, value, mark))
-    if not sentences:
-        return None
-    return Answer(info.text, " ".join(sentences), True, citations.build(), info.intent)
+def document_label(plan: Plan) -> str:
+    """"Kế hoạch 172/KH-UBND của UBND thành phố Hồ Chí Minh"; a seed plan with neither number
+    nor issuer: "kế hoạch của phường Long Mỹ"."""
+    meta = plan.metadata
+    kind = meta.doc_type or "Kế hoạch"
+    number = meta.number if re.match(r"\s*\d", meta.number) else ""
+    issuer = meta.issuer or (f"UBND {meta.locality}" if meta.locality and number else "")
+    if not number and not meta.issuer:
+        return f"kế hoạch của {meta.locality}" if meta.locality else Path(plan.source).name
+    parts = [kind, number, f"của {issuer}" if issuer else ""]
+    return " ".join(p for p in parts if p)
 
 
-def _in_field(clause: Clause, intent: str, plan: Plan) -> bool:
-    if intent == "basis":
-        return clause.id.startswith("0") and re.match(r"^(can cu|thuc hien)\b", fold(clause.text)) is not None
-    return clause.id.startswith("Z") and clause.kind == "bullet"
-
-
-def _date_as_written(plan: Plan) -> str:
-    """The date of the plan's own date line (place, ngày … tháng … năm …), as written."""
-    for clause in [c for c in plan.clauses if c.id.startswith("0-")][:4]:
-        match = re.search(r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}", fold(clause.text))
-        if match and len(fold(clause.text)) == len(clause.text):
-            return clause.text[match.start():match.end()]
-    return ""
+def _date_as_written(plan: Plan) -> tuple[str, Clause | None]:
+    """The plan's own date line (place, ngày … tháng … năm …), as written, and its clause."""
+    for clause in plan.clauses:
+        folded = fold(clause.text)
+        match = re.search(r"ngay\s+(?:\d{1,2}|\.+|…)?\s*thang\s+(?:\d{1,2}|\.+|…)?\s*nam\s+\d{4}", folded)
+        if match and len(folded) == len(clause.text) and plan.metadata.place and \
+                fold(plan.metadata.place) in folded[:match.start()]:
+            return re.sub(r"\s+", " ", clause.text[match.start():match.end()]), clause
+    return "", None
 
 
 def _clause_containing(plan: Plan, needle: str) -> Clause | None:
@@ -72,15 +50,71 @@ def _clause_containing(plan: Plan, needle: str) -> Clause | None:
     return next((c for c in plan.clauses if key and key in re.sub(r"\s+", "", fold(c.text))), None)
 
 
-def _metadata_sentence(info: QuestionInfo, where: str, value: str, mark: str) -> str:
-    if info.english:
-        label = {"number": "document number", "issue_date": "issue date", "signer": "signed by",
-                 "basis": "based on", "replaces": "replaces", "recipients": "recipients"}[info.intent]
-        return f"Plan of {where} — {label}: {value} {mark}."
-    label = {"number": "có số hiệu", "issue_date": "được ban hành", "signer": "do",
-             "basis": "căn cứ/thực hiện", "replaces": "thay thế", "recipients": "gửi đến"}[info.intent]
-    if info.intent == "signer":
-        return f"Kế hoạch của {where} do {value} ký {mark}."
-    return f"Kế hoạch của {where} {label}: {value} {mark}."
+def _field(plan: Plan, slot: str) -> tuple[str, list[Clause]]:
+    """(value as a phrase, clauses it is read from) of one metadata slot; ("", []) when absent."""
+    meta = plan.metadata
+    if slot == "number":
+        clause = _clause_containing(plan, meta.number) if meta.number else None
+        if not clause:
+            return "", []
+        if not re.match(r"\s*\w", meta.number):
+            return "", []  # "Số: /KH-UBND": a draft, or a number the file does not hold
+        return meta.number, [clause]
+    if slot == "issue_date":
+        written, clause = _date_as_written(plan)
+        if not clause:
+            return "", []
+        # A date line with blank day or month ("ngày   tháng   năm 2025") states no date.
+        return (written, [clause]) if len(meta.issue_date) == 10 else ("", [])
+    if slot == "signer":
+        if not meta.signer:
+            return "", []
+        clause = _clause_containing(plan, meta.signer)
+        title = meta.signer_title.split(" / ")[-1] if meta.signer_title else ""
+        titles = [c for c in plan.clauses if c.id.startswith("Z") and meta.signer_title
+                  and any(fold(t) in fold(c.text) for t in meta.signer_title.split(" / "))][:3]
+        value = f"{meta.signer} ({meta.signer_title})" if title else meta.signer
+        return value, [c for c in [clause, *titles] if c is not None][:3]
+    if slot == "issuer":
+        if not meta.issuer:
+            return "", []
+        clause = _clause_containing(plan, meta.issuer) or next(
+            (c for c in plan.clauses if c.id.startswith("0-") and fold(meta.issuer.split()[-1]) in fold(c.text)), None)
+        value = f"{meta.issuer} ({meta.issuer_parent})" if meta.issuer_parent else meta.issuer
+        return value, [clause] if clause else []
+    if slot == "urgency":
+        clause = _clause_containing(plan, meta.urgency) if meta.urgency else None
+        return (meta.urgency, [clause]) if clause else ("", [])
+    values = {"recipients": meta.recipients, "addressees": meta.addressees, "basis": meta.parent_documents,
+              "replaces": meta.replaces}[slot]
+    clauses = [c for c in (_clause_containing(plan, v) for v in values[:6]) if c is not None]
+    return ("; ".join(values), clauses) if values and clauses else ("", [])
 
 
+class MetadataReader:
+    name = "metadata"
+    slots = frozenset(METADATA_SLOTS)
+
+    def read(self, context: Context, slot: str) -> list[Finding]:
+        plan = _target_plan(context)
+        if plan is None:
+            return []
+        value, clauses = _field(plan, slot)
+        if not value:
+            return []
+        english = context.info.english
+        label = (_EN_LABELS if english else _VI_LABELS)[slot]
+        marks = " ".join("{" + str(i) + "}" for i in range(len(clauses)))
+        text = f"{label}: {value} {marks}" if slot != "issue_date" or english else f"ban hành {value} {marks}"
+        if slot == "signer" and not english:
+            text = f"do {value} ký {marks}"
+        return [Finding(slot, text, [Hit(plan.source, c, 1.0) for c in clauses], 1.0, self.name)]
+
+
+def _target_plan(context: Context) -> Plan | None:
+    """The one plan a metadata question is about: the one named, else that of the best clause."""
+    if len(context.scope) == 1:
+        return context.scope[0]
+    if context.info.sources:
+        return context.plan(context.info.sources[0])
+    return context.plan(context.hits[0].source) if context.hits else None

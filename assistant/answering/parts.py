@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.documents import Clause
-from assistant.engine import Citation
+from assistant.answers import Citation
 from assistant.question import QuestionInfo
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold, top_level_cuts

@@ -1,49 +1,82 @@
-"""Who reports to whom, via whom, by when: sentences built from the extracted obligation records
-(assistant.extract) of the retrieved clauses. Every field of a record is cut from its clause (the
-actor from its heading), so the sentence restates the clause and cites it."""
+"""Readers of extracted records: reporting lines (obligations) and tasks with named fields.
+
+Reporting: who reports to whom, via whom, by when — sentences built from the obligation records
+(assistant.extract.obligations) of the retrieved clauses. When the question names the unit that
+acts ("Phòng Văn hóa - Xã hội … báo cáo … trước ngày nào?"), only that unit's records answer it:
+the units that report *to* it are another question.
+
+Tasks: "đơn vị nào chủ trì", "tổ chức ngày nào, ở đâu", "kinh phí từ nguồn nào" asked of a task
+are read from the task's named fields (assistant.extract.tasks: table columns, labelled lines).
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.answering.parts import Citations
+from assistant.answering.reading import Context, Finding
 from assistant.extract.obligations import Obligation, extract_obligations
-from assistant.question import QuestionInfo, asks_deadline
+from assistant.extract.tasks import Task, extract_tasks
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
 
 REPORTING_ROLES = {"báo cáo", "gửi", "phản ánh", "phản hồi"}
 
+_OBLIGATIONS: dict[tuple[str, str], tuple[Obligation, ...]] = {}
+_TASKS: dict[tuple[str, str], tuple[Task, ...]] = {}
+
+
+def plan_obligations(plan) -> tuple[Obligation, ...]:
+    """Records of a plan, extracted once per plan version (source + content hash)."""
+    key = (plan.source, plan.sha256)
+    if key not in _OBLIGATIONS:
+        _OBLIGATIONS[key] = tuple(extract_obligations(plan))
+    return _OBLIGATIONS[key]
+
+
+def plan_tasks(plan) -> tuple[Task, ...]:
+    key = (plan.source, plan.sha256)
+    if key not in _TASKS:
+        _TASKS[key] = tuple(extract_tasks(plan))
+    return _TASKS[key]
+
+
+def _unit_words(name: str) -> str:
+    name = re.sub(r"\bubnd\b", "uy ban nhan dan", fold(name))
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", name) if w not in {"cac", "cua", "thuoc"})
+
+
+def same_unit(a: str, b: str) -> bool:
+    """"Sở Nội vụ" and "Sở Nội vụ thành phố", "UBND phường" and "Ủy ban nhân dân phường": one
+    names the other, compared folded with the council abbreviation spelled out."""
+    wa, wb = _unit_words(a), _unit_words(b)
+    return bool(wa and wb) and (f" {wa} " in f" {wb} " or f" {wb} " in f" {wa} ")
+
 
 @dataclass(frozen=True)
 class RecordMatch:
     obligation: Obligation
-    rank: int  # retrieval rank of its clause
+    rank: int
     score: float
 
 
-_CACHE: dict[tuple[str, str], tuple[Obligation, ...]] = {}
-
-
-def _obligations(plan) -> tuple[Obligation, ...]:
-    """Records of a plan, extracted once per plan version (source + content hash)."""
-    key = (plan.source, plan.sha256)
-    if key not in _CACHE:
-        _CACHE[key] = tuple(extract_obligations(plan))
-    return _CACHE[key]
-
-
-def reporting_records(engine, hits, words: list[str]) -> list[RecordMatch]:
+def reporting_records(context: Context, hits: list[Hit]) -> list[RecordMatch]:
     """Reporting obligations of the retrieved clauses, best first: overlap of the question's
-    words with the record (actor, action, recipient, via), then retrieval rank."""
+    words with the record (actor, action, recipient, via), then retrieval rank. When the
+    question names the acting unit, records of other actors are left out."""
+    words = context.words
+    actor = context.info.actor
     found: list[RecordMatch] = []
     for rank, hit in enumerate(hits):
-        plan = engine.plan(hit.source)
+        plan = context.plan(hit.source)
         if plan is None:
             continue
-        for record in _obligations(plan):
+        for record in plan_obligations(plan):
             if record.clause != hit.clause.id or record.role not in REPORTING_ROLES or not record.recipient:
                 continue
+            if actor and not (same_unit(actor, record.actor) or fold(actor) in fold(record.action)):
+                continue
+            if actor and same_unit(actor, record.recipient) and not same_unit(actor, record.actor):
+                continue  # the unit asked about receives this report; it does not make it
             haystack = fold(" ".join((record.actor, record.action, record.recipient, record.via,
                                       " ".join(hit.clause.path))))
             overlap = sum(fold(w) in haystack for w in words) / max(1, len(words))
@@ -52,7 +85,7 @@ def reporting_records(engine, hits, words: list[str]) -> list[RecordMatch]:
     return found
 
 
-def reporting_sentence(record: Obligation, mark: str, english: bool, wants_date: bool) -> str:
+def reporting_sentence(record: Obligation, english: bool, wants_date: bool) -> str:
     """The record's own sentence part, headed by its actor; the recipient's channel ("qua …") and
     the deadline are added only when that part leaves them out (they sit elsewhere in the clause)."""
     action = record.action.rstrip(" ;.")
@@ -62,12 +95,12 @@ def reporting_sentence(record: Obligation, mark: str, english: bool, wants_date:
         extras.append(f"qua {record.via}")
     if record.deadline and fold(record.deadline) not in folded:
         extras.append(record.deadline)
-    if wants_date and not record.deadline:
+    if wants_date and not record.deadline and not record.frequency:
         extras.append("no specific date in the plan" if english else "kế hoạch không nêu ngày cụ thể")
     body = f"{action} ({'; '.join(extras)})" if extras else action
     if record.actor and fold(record.actor) not in folded:
         body = f"{record.actor}{' — ' if english else ': '}{body}"
-    return f"{body[:1].upper()}{body[1:]} {mark}."
+    return body
 
 
 def has_date(record: Obligation) -> bool:
@@ -78,29 +111,83 @@ def is_periodic(record: Obligation) -> bool:
     return bool(record.frequency or record.recurrence)
 
 
-def answer_reporting(engine, info: QuestionInfo, hits: list[Hit], words: list[str], citations: Citations) -> list[str]:
-    """Reporting lines from the obligation records of the retrieved clauses: the best one, and a
-    second when it is nearly as good (a second recipient, or another plan's line)."""
-    matches = reporting_records(engine, hits, words)
-    if not matches:
-        return []
-    wants_date = info.intent == "deadline" or asks_deadline(info.folded)
-    if wants_date:
-        # A date asked: a dated line if there is one; else a periodic one ("định kỳ hằng năm",
-        # answered as exactly that); a line with neither does not answer the question.
-        dated = [m for m in matches[:3] if has_date(m.obligation)]
-        matches = dated or [m for m in matches[:3] if is_periodic(m.obligation)]
+class ReportingReader:
+    """Reporting lines for report / deadline / frequency questions."""
+
+    name = "reporting"
+    slots = frozenset({"report", "deadline", "frequency"})
+
+    def read(self, context: Context, slot: str) -> list[Finding]:
+        hits = context.hits[:8]
+        matches = reporting_records(context, hits)
         if not matches:
             return []
-    chosen = [matches[0]]
-    for match in matches[1:]:
-        if match.score >= 0.8 * matches[0].score and match.obligation.clause != chosen[0].obligation.clause:
-            chosen.append(match)
-            break
-    sentences = []
-    for match in chosen:
-        hit = hits[match.rank]
-        sentences.append(reporting_sentence(match.obligation, citations.mark(hit), info.english, wants_date))
-    return sentences
+        info = context.info
+        wants_date = slot in {"deadline"} or "deadline" in info.slots
+        if slot == "frequency":
+            matches = [m for m in matches[:4] if is_periodic(m.obligation)]
+        elif wants_date:
+            # A date asked: a dated line if there is one; else a periodic one ("định kỳ hằng
+            # năm", answered as exactly that); a line with neither does not answer it.
+            dated = [m for m in matches[:4] if has_date(m.obligation)]
+            matches = dated or [m for m in matches[:4] if is_periodic(m.obligation)]
+        if not matches:
+            return []
+        chosen = [matches[0]]
+        for match in matches[1:]:
+            if match.score >= 0.8 * matches[0].score and match.obligation.clause != chosen[0].obligation.clause:
+                chosen.append(match)
+                break
+        return [Finding(slot, reporting_sentence(m.obligation, info.english, wants_date) + " {0}", [hits[m.rank]],
+                        min(1.0, m.score / 2), self.name) for m in chosen]
 
 
+_SLOT_ROLES = {"lead": ("lead",), "coordinate": ("coordinate",), "deadline": ("time",), "place": ("place",),
+               "funding": ("funding",), "report": (), "duties": ("content", "product")}
+
+
+class TaskReader:
+    """A task's named field for the slot asked, the task chosen by its title and retrieval."""
+
+    name = "tasks"
+    slots = frozenset({"lead", "coordinate", "deadline", "place", "funding"})
+
+    def read(self, context: Context, slot: str) -> list[Finding]:
+        from assistant.answering.sentences import MONEY, asks_amount
+
+        roles = _SLOT_ROLES.get(slot, ())
+        amount = slot == "funding" and asks_amount(context.info.folded)
+        rank_of = {(h.source, h.clause.id): i for i, h in enumerate(context.hits[:10])}
+        scored: list[tuple[float, Task, list]] = []
+        for plan in _plans_of(context):
+            for task in plan_tasks(plan):
+                fields = [f for f in task.fields if f.role in roles
+                          and (not amount or re.search(MONEY, fold(f.value)))]
+                if not fields:
+                    continue
+                ranks = [rank_of[(plan.source, cid)] for cid in {task.clause, *(f.clause for f in task.fields)}
+                         if (plan.source, cid) in rank_of]
+                if not ranks:
+                    continue
+                text = fold(" ".join((task.title, *task.path[-1:],
+                                      *(f.value for f in task.fields if f.role in {"content", "product"}))))
+                words = [fold(w) for w in context.words]
+                overlap = sum(w in text for w in words) / max(1, len(words))
+                scored.append((2 * overlap + 1.0 / (1 + min(ranks)), overlap, task, fields))
+        if not scored:
+            return []
+        scored.sort(key=lambda item: -item[0])
+        _, score, task, fields = scored[0]
+        plan = context.plan(task.source)
+        clauses = {c.id: c for c in plan.clauses} if plan else {}
+        field = fields[0]
+        title = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*)[.)]\s*", "", task.title).rstrip(" :.;")
+        text = f"{title} — {field.label}: {field.value}" if fold(title) not in fold(field.value) else \
+            f"{field.label}: {field.value}"
+        hits = [Hit(task.source, clauses[cid], 1.0) for cid in dict.fromkeys([field.clause]) if cid in clauses]
+        return [Finding(slot, text + " {0}", hits, score, self.name)] if hits else []
+
+
+def _plans_of(context: Context):
+    seen = dict.fromkeys(h.source for h in context.hits[:10])
+    return [p for p in (context.plan(s) for s in seen) if p is not None]

@@ -379,7 +379,10 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
     else:
         meta.locality, meta.level, meta.locality_name = _locality_from_text(all_text)
     meta.parent_unit = _parent_unit(meta.parent_documents)
-    meta.province = meta.locality_name if meta.level == "tỉnh" else _province(all_text)
+    # A commune's province is the one its text names; a tỉnh (or a city whose UBND heads the
+    # header with no parent line) is its own.
+    meta.province = meta.locality_name if meta.level == "tỉnh" else "" if meta.level == "thành phố" and issuers \
+        else _province(all_text)
     meta.replaces = [c.text for c in clauses if "thay the" in fold(c.text) and "ke hoach so" in fold(c.text)]
 
     meta.signer, meta.signer_title = _signature(closing)

@@ -112,8 +112,10 @@ def _table_cells(raw: str) -> list[str] | None:
     return [clean_cell(cell) for cell in stripped.split("\t")]
 
 
-def _blocks(text: str) -> list[_Block]:
-    """Group source lines into blocks, joining hard wraps and dropping page numbers."""
+def _blocks(text: str, blank_ends_paragraph: bool = False) -> list[_Block]:
+    """Group source lines into blocks, joining hard wraps and dropping page numbers. Where the
+    format marks paragraphs itself (docx, markdown), a blank line always ends one; in text from
+    scans and PDFs a sentence may run on across it."""
     blocks: list[_Block] = []
     previous_blank = True
     pending_label: tuple[str, int] | None = None  # a lone "1." waiting for its text
@@ -141,7 +143,8 @@ def _blocks(text: str) -> list[_Block]:
             previous_blank = True  # the label opens a new item whatever came before
         kind, label, body = _classify(raw, cleaned)
         last = blocks[-1] if blocks else None
-        if last is not None and last.kind != "table" and _continues(last, kind, body, previous_blank):
+        if last is not None and last.kind != "table" and not (previous_blank and blank_ends_paragraph) \
+                and _continues(last, kind, body, previous_blank):
             piece = body if kind == "paragraph" else cleaned
             last.parts.append(piece)
             last.length += len(piece) + 1
@@ -393,7 +396,7 @@ def _region_of(block: _Block) -> str | None:
 def segment(document: LoadedDocument) -> list[Clause]:
     """Clause tree of one document, in document order."""
     tree = _Tree(document)
-    blocks = _blocks(document.text)
+    blocks = _blocks(document.text, blank_ends_paragraph=document.format in {"docx", "md"})
     region = "preamble"
     i = 0
     while i < len(blocks):
@@ -454,6 +457,17 @@ def _is_title(block: _Block, tree: _Tree) -> bool:
     if kind_word and block.text[:kind_word.end()].isupper() and not folded.startswith("quyet dinh:") \
             and (kind_word.end() == len(folded) or not tree.clauses or tree.clauses[-1].kind != "title"):
         return True
-    previous = tree.clauses[-1] if tree.clauses else None
-    return bool(previous and previous.kind == "title" and not folded.startswith(("can cu", "thuc hien"))
-                and not re.match(r"^(?:kinh gui|quyet dinh\s*:)", folded))
+    # The summary lines after the title word: at most three, none a basis ("Căn cứ …;"), a
+    # dated sentence or a paragraph that ends like one.
+    titles = 0
+    for clause in reversed(tree.clauses):
+        if clause.kind != "title":
+            break
+        titles += 1
+    if not titles or titles > 3 or len(block.text) > 600 or block.kind != "paragraph":
+        return False
+    if re.match(r"^(?:kinh gui|quyet dinh\s*:|can cu\b)", folded) or block.text.rstrip().endswith((";", ":")):
+        return False
+    if folded.startswith("thuc hien") and re.search(r"\bngay\s+\d|\d{1,2}/\d{1,2}/\d{4}", folded):
+        return False
+    return not (block.text.rstrip().endswith(".") and len(block.text) > 200) and not re.match(r"^ngay\s+\d", folded)

@@ -1,0 +1,43 @@
+"""The seam between the composer and its readers.
+
+A reader takes what the composer knows about a question (the analysis, the plans in scope, the
+retrieved clauses) and returns findings for one slot: a sentence that states the fact, the
+clauses it is read from, and how well it fits (0–1). Readers never write the answer; the
+composer picks findings, numbers the citations and frames the sentences.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.documents import Plan
+from assistant.question import QuestionInfo
+from assistant.retrieval.hybrid import Hit
+
+
+@dataclass
+class Context:
+    engine: object  # plans, plan(source), retrieve(query, k, sources)
+    info: QuestionInfo
+    hits: list[Hit]
+    words: list[str]  # the question's topic words (see coverage.content_words)
+    scope: list[Plan]  # plans in scope (all when the question names none)
+
+    def plan(self, source: str) -> Plan | None:
+        return self.engine.plan(source)
+
+
+@dataclass
+class Finding:
+    slot: str
+    text: str  # the sentence, without citation marks; "{n}" marks where each hit's mark goes
+    hits: list[Hit] = field(default_factory=list)
+    score: float = 0.0
+    reader: str = ""
+
+
+class Reader(Protocol):
+    name: str
+    slots: frozenset[str]
+
+    def read(self, context: Context, slot: str) -> list[Finding]: ...

@@ -1,0 +1,217 @@
+"""Readers over the retrieved clauses themselves: the sentence that states the fact asked, a
+unit's duties, a target's value in a table column.
+
+Sentence reader: every sentence part of the best clauses is scored by how much of the question
+it covers (its heading path counts: the actor and the task often live there), whether it holds
+the kind of value the slot asks for (a date for "trước ngày nào", a body for "ai chủ trì", an
+amount for "bao nhiêu tiền"), and the clause's retrieval rank. A part without that kind of value
+never answers a typed slot; this is what makes "không tìm thấy" possible where the plan is silent.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.answering.coverage import coverage
+from assistant.answering.parts import actor_of, split_parts, year_heading
+from assistant.answering.reading import Context, Finding
+from assistant.answering.records import same_unit
+from assistant.documents import Clause
+from assistant.retrieval.hybrid import Hit
+from assistant.text import fold
+
+# What a part must hold to answer each slot (folded; inner letters are wildcards where OCR
+# misreads them: "bao cdo", "phdi hop").
+DATE = r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b|\bthang\s+\d{1,2}\b|\bquy\s+(?:[ivx]+|\d)\b|\bnam\s+20\d\d\b|\b20\d\d\b"
+PERIODIC = r"\bdinh ky\b|\bhang (?:nam|quy|thang|tuan|ngay)\b|\bmoi (?:nam|quy|thang|tuan)\b|\b\d+\s*(?:tuan|thang|ngay)\s*/\s*lan\b|\bdot xuat\b"
+MONEY = r"\d[\d.,]*\s*(?:trieu|ty|nghin|dong|vnd|usd)\b"
+DAY = r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b|\bthang\s+\d{1,2}\b|\bquy\s+(?:[ivx]+|\d)\b|\btruoc ngay\b"
+# "Hiện nay có bao nhiêu …": a target of the plan is not the figure of today.
+CURRENT_ASKED = re.compile(r"\b(?:hien nay|hien tai|hien co|bay gio|currently|right now|at present|now)\b")
+CURRENT_STATED = r"\bhien (?:nay|tai|co|trang)\b|\bthuc hien nam\b|\bda (?:co|dat|xay dung|lap dat)\b"
+SLOT_EVIDENCE = {
+    "lead": r"\bchu tr\w\b|\bdau m\wi\b|\bthuong truc\b|\bphu trach\b|\bgiao\b|\bchiu trach nhiem\b"
+            r"|\btruong (?:ban|doan)\b|\btham m\wu\b",
+    "coordinate": r"\bph\w{1,2}\s?hop\b",
+    "report": r"\bbao c\wo\b|\bgui\b|\bphan anh\b|\bt\wng hop\b|\bnop\b",
+    "deadline": DAY + "|" + PERIODIC,
+    "frequency": PERIODIC + r"|\blan\b",
+    "place": r"\bdia diem\b|\btai\b|\bo\b|\btru so\b",
+    "funding": r"\bkinh phi\b|\bngan sach\b|\bnguon\b|\bvon\b|\bxa hoi hoa\b|\bdu toan\b|\bchi phi\b|\bphi\b|" + MONEY,
+    "quantity": r"\d",
+    "contact": r"\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b|@|www\.|https?://",
+}
+# A person's name, on the source text: "Ông Nguyễn Anh Nhân", "đồng chí Võ Phiên", "Trần Thị Diệu Thúy".
+PERSON = re.compile(r"\b(?:[Ôô]ng|[Bb]à|đồng chí|[Đđ]/c)\s+[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)+"
+                    r"|\b[A-ZĐ][a-zà-ỹ]+(?:\s+[A-ZĐ][a-zà-ỹ]+){2,3}\b")
+
+
+def has_evidence(slot: str, folded: str) -> bool:
+    pattern = SLOT_EVIDENCE.get(slot)
+    return pattern is None or re.search(pattern, folded) is not None
+
+
+def asks_amount(folded_question: str) -> bool:
+    """"bao nhiêu tiền/đồng/tỷ", "tổng kinh phí … bao nhiêu": the answer must be an amount."""
+    return bool(re.search(r"\bbao nhieu (?:tien|dong|ty|trieu)\b|\b(?:tong|toan bo) (?:kinh phi|von|muc dau tu|chi phi)\b"
+                          r".*\bbao nhieu\b|\bhow much\b|\bamount\b|\btotal (?:budget|cost|funding)\b|\bbang dong\b"
+                          r"|\b(?:ty|trieu) dong\b", folded_question))
+
+
+def context_of(clause: Clause) -> str:
+    """The unit or heading that frames a part when quoted alone."""
+    return actor_of(clause) or year_heading(clause)
+
+
+def quote_part(clause: Clause, part: str, english: bool) -> str:
+    frame = context_of(clause)
+    text = part.rstrip(" ;.")
+    if frame and fold(frame) not in fold(text):
+        return f"{frame}{' — ' if english else ': '}{text}"
+    return text[:1].upper() + text[1:]
+
+
+def candidate_parts(hits: list[Hit]) -> list[tuple[int, Hit, str]]:
+    out = []
+    for rank, hit in enumerate(hits):
+        parts = [hit.clause.text] if hit.clause.kind == "row" else (split_parts(hit.clause.text) or [hit.clause.text])
+        for part in parts:
+            out.append((rank, hit, part))
+    return out
+
+
+class SentenceReader:
+    name = "sentence"
+    slots = frozenset()  # any slot
+
+    def read(self, context: Context, slot: str) -> list[Finding]:
+        info = context.info
+        words = [fold(w) for w in context.words]
+        amount = slot == "funding" and asks_amount(info.folded)
+        current = slot == "quantity" and CURRENT_ASKED.search(info.folded) is not None
+        # "Năm nào", "khi nào", "thời gian": a year alone answers; "trước ngày nào" needs a day.
+        year_will_do = slot == "deadline" and re.search(r"\bnam nao\b|\bkhi nao\b|\bbao gio\b|\bthoi (?:gian|diem)\b"
+                                                       r"|\bwhen\b|\bwhat year\b|\bgiai doan\b", info.folded)
+        actor = fold(info.actor)
+        scored = []
+        for rank, hit, part in candidate_parts(context.hits[:8]):
+            folded = fold(part)
+            heading = fold(" ".join(hit.clause.path))
+            evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded))
+            if not evidence or (amount and not re.search(MONEY, folded)):
+                continue
+            if current and not re.search(CURRENT_STATED, folded + " " + heading):
+                continue
+            if slot == "person" and not PERSON.search(part):
+                continue
+            if actor and slot in {"report", "deadline", "frequency"} and actor not in folded and actor not in heading:
+                continue  # the unit asked about must be the one this part speaks of
+            if slot == "quantity" and info.years and not any(y in part or y in heading for y in info.years):
+                continue  # a target for another year is not the target of the year asked
+            overlap = sum(w in folded or w in heading for w in words) / max(1, len(words))
+            bonus = 0.0
+            if actor and (actor in folded or actor in heading):
+                bonus += 0.5
+            score = 2 * overlap + bonus + 1.0 / (1 + rank)
+            scored.append((score, overlap, hit, part))
+        scored.sort(key=lambda item: -item[0])
+        findings = []
+        seen = set()
+        for score, overlap, hit, part in scored:
+            key = (hit.source, hit.clause.id)
+            if key in seen:
+                continue
+            seen.add(key)
+            # How well the part (with its headings) covers the question, capped by the clause.
+            fit = min(overlap, coverage(context.words, hit.clause)) if context.words else overlap
+            findings.append(Finding(slot, quote_part(hit.clause, part, info.english) + " {0}", [hit], fit, self.name))
+            if len(findings) == 2:
+                break
+        return findings
+
+
+class TableValueReader:
+    """A target asked of a table row: the value in the column of the year asked."""
+
+    name = "table"
+    slots = frozenset({"quantity"})
+
+    def read(self, context: Context, slot: str) -> list[Finding]:
+        info = context.info
+        rows = [h for h in context.hits[:6] if h.clause.kind == "row" and h.clause.columns
+                and coverage(context.words, h.clause) >= 0.4]
+        rows.sort(key=lambda h: -coverage(context.words, h.clause))
+        for hit in rows:
+            clause = hit.clause
+            indicator = clause.text.split(" — ")[0]
+            unit = next((v for h, v in clause.columns if fold(h).startswith("don vi tinh")), "")
+            picked = [(h, v) for h, v in clause.columns if any(y in h for y in info.years)] if info.years else []
+            if info.years and not picked:
+                continue  # the table has no column for the year asked
+            if not picked:
+                return []  # no year asked: the whole row is the sentence reader's
+            values = "; ".join(f"{h}: {v}" + (f" {unit}" if unit and unit != "%" else ("%" if unit == "%" else ""))
+                               for h, v in picked)
+            return [Finding(slot, f"{indicator} — {values} {{0}}", [hit], coverage(context.words, clause), self.name)]
+        return []
+
+
+_HEADING_KINDS = {"section", "article", "item", "subitem", "subsubitem", "letter"}
+
+
+class DutiesReader:
+    """A unit's duties: the clauses under the heading that names it ("3. Sở Nội vụ"), or the
+    lines that assign to it ("Giao Sở Nội vụ …", "Sở Nội vụ: …")."""
+
+    name = "duties"
+    slots = frozenset({"duties"})
+
+    def read(self, context: Context, slot: str) -> list[Finding]:
+        actor = context.info.actor or self._actor_from_hits(context)
+        if not actor:
+            return []
+        for plan in self._plans(context):
+            heading = next((c for c in plan.clauses if c.kind in _HEADING_KINDS
+                            and same_unit(actor, _heading_name(c.text))), None)
+            lines: list[Clause] = []
+            if heading is not None:
+                children = [c for c in plan.clauses if c.id != heading.id and c.id.startswith(heading.id)
+                            and c.id[len(heading.id):len(heading.id) + 1] in "-."]
+                lines = children or [heading]
+            else:
+                lines = [c for c in plan.clauses if _assigns_to(c.text, actor)]
+            if not lines:
+                continue
+            words = [fold(w) for w in context.words]
+            ranked = sorted(lines, key=lambda c: -sum(w in fold(c.text) for w in words))[:5]
+            ranked.sort(key=lambda c: plan.clauses.index(c))
+            text = f"{actor}: " + "; ".join(c.text.rstrip(" ;.") for c in ranked)
+            marks = " ".join("{" + str(i) + "}" for i in range(len(ranked)))
+            score = max(coverage(context.words, c) for c in ranked)
+            return [Finding(slot, f"{text} {marks}", [Hit(plan.source, c, 1.0) for c in ranked], max(score, 0.5),
+                            self.name)]
+        return []
+
+    @staticmethod
+    def _plans(context: Context):
+        sources = list(dict.fromkeys([*(p.source for p in context.scope if len(context.scope) <= 3),
+                                      *(h.source for h in context.hits[:5])]))
+        return [p for p in (context.plan(s) for s in sources) if p is not None]
+
+    @staticmethod
+    def _actor_from_hits(context: Context) -> str:
+        for hit in context.hits[:3]:
+            actor = actor_of(hit.clause)
+            if actor and any(fold(w) in fold(actor) for w in context.words):
+                return actor
+        return ""
+
+
+def _heading_name(text: str) -> str:
+    text = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", text)
+    return re.sub(r"^(?:de nghi|giao)\s+", "", text.split(":")[0], flags=re.IGNORECASE).strip(" .")
+
+
+def _assigns_to(text: str, actor: str) -> bool:
+    folded = fold(text)
+    name = fold(actor)
+    return folded.startswith(name + ":") or bool(re.match(rf"^(?:\W*)(?:giao|de nghi|yeu cau)\s+{re.escape(name)}\b", folded))

@@ -1,0 +1,153 @@
+"""Tasks with their named fields: who leads, who coordinates, when, where, with what money.
+
+Plans state a task's fields in three shapes, all read here into one record:
+- a task table: a row with column headers ("Nhiệm vụ | Đơn vị thực hiện | Đơn vị phối hợp |
+  Thời gian | Sản phẩm");
+- a task heading with labelled lines under it ("2.1. Chương trình nghệ thuật khai mạc" /
+  "- Thời gian dự kiến: ngày 11/9/2026" / "- Địa điểm: Hoàng Thành Thăng Long" / "- Đơn vị chủ
+  trì: Sở Văn hoá và Thể thao"), or one line holding several ("Đơn vị chủ trì: Phòng …; Đơn vị
+  phối hợp: …");
+- a task line followed by a labelled line of its own ("- Thành lập Tổ kiểm kê …" / "Thời hạn
+  hoàn thành: Trước ngày 30/11/2025").
+
+A field's role comes from its label (the column header or the text before ":"), matched on the
+folded text against the labels of the genre. Each field keeps the clause it was read from.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.documents import Clause, Plan
+from assistant.text import fold
+
+# Folded label (start) → role. The longest label that starts a field wins.
+FIELD_LABELS: dict[str, str] = {
+    "don vi chu tri": "lead", "co quan chu tri": "lead", "chu tri": "lead", "don vi thuc hien": "lead",
+    "co quan thuc hien": "lead", "don vi/ca nhan thuc hien": "lead", "trach nhiem thuc hien": "lead",
+    "don vi chiu trach nhiem": "lead", "co quan chiu trach nhiem": "lead", "co quan, don vi chu tri": "lead",
+    "co quan chu quan": "lead", "nguoi thuc hien": "lead", "phan cong": "lead",
+    "lanh dao phu trach": "leader", "lanh dao chi dao": "leader", "phu trach": "leader",
+    "don vi phoi hop": "coordinate", "co quan phoi hop": "coordinate", "phoi hop": "coordinate",
+    "don vi phoi hop thuc hien": "coordinate", "co quan, don vi phoi hop": "coordinate",
+    "thoi gian": "time", "thoi han": "time", "tien do": "time", "thoi gian thuc hien": "time",
+    "thoi gian hoan thanh": "time", "thoi han hoan thanh": "time", "thoi gian du kien": "time",
+    "thoi diem": "time", "lo trinh": "time", "thoi gian to chuc": "time",
+    "dia diem": "place", "dia diem thuc hien": "place", "dia diem to chuc": "place",
+    "kinh phi": "funding", "nguon kinh phi": "funding", "du toan": "funding", "kinh phi thuc hien": "funding",
+    "nguon von": "funding",
+    "san pham": "product", "san pham dau ra": "product", "ket qua": "product", "ket qua dau ra": "product",
+    "noi dung": "content", "noi dung thuc hien": "content", "hinh thuc": "content", "hinh thuc thuc hien": "content",
+    "nhiem vu": "content", "nhiem vu, giai phap": "content", "ten nhiem vu": "content", "hoat dong": "content",
+    "thanh phan": "members", "doi tuong": "target_group",
+}
+_LABELS = sorted(FIELD_LABELS, key=len, reverse=True)
+_LABEL_AT = re.compile(r"(?:^|(?<=[;.]\s))(?P<label>" + "|".join(re.escape(l) for l in _LABELS)
+                       + r")(?:\s+(?:du kien|thuc hien|hoan thanh|to chuc))?\s*:\s*")
+
+
+@dataclass
+class TaskField:
+    role: str  # lead | coordinate | time | place | funding | product | content | leader | members
+    label: str  # as written ("Đơn vị chủ trì")
+    value: str  # as written
+    clause: str  # id of the clause it was read from
+
+
+@dataclass
+class Task:
+    source: str
+    clause: str  # the task's own clause (heading, row or line)
+    title: str  # what the task is ("Chương trình nghệ thuật đặc biệt Khai mạc …")
+    path: tuple[str, ...]
+    fields: list[TaskField] = field(default_factory=list)
+
+    def values(self, role: str) -> list[TaskField]:
+        return [f for f in self.fields if f.role == role]
+
+
+def labelled_fields(text: str, clause_id: str) -> list[TaskField]:
+    """The "Label: value" fields of one line ("Đơn vị chủ trì: X; Đơn vị phối hợp: Y.")."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    matches = list(_LABEL_AT.finditer(folded))
+    found = []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        value = text[match.end():end].strip(" ;.")
+        if value:
+            role = FIELD_LABELS[match["label"]]
+            found.append(TaskField(role, text[match.start("label"):match.end("label")], value, clause_id))
+    return found
+
+
+def _row_fields(clause: Clause) -> list[TaskField]:
+    found = []
+    for header, value in clause.columns:
+        label = fold(header).strip(" :*")
+        role = next((FIELD_LABELS[l] for l in _LABELS if label == l or label.startswith(l + " ")
+                     or label.startswith(l + ",") or label.startswith(l + "/")), None)
+        if role is None and re.search(r"\bchu tri\b|\b(?:don vi|co quan)\b.*\bthuc hien\b", label):
+            role = "lead"  # not "Thực hiện năm 2022": a column of figures
+        elif role is None and re.search(r"\bphoi hop\b", label):
+            role = "coordinate"
+        elif role is None and re.search(r"\bthoi (?:gian|han)\b|\btien do\b", label) and not re.search(r"\d", label):
+            role = "time"
+        if role:
+            found.append(TaskField(role, header, value, clause.id))
+    return found
+
+
+def _row_title(clause: Clause) -> str:
+    return clause.text.split(" — ")[0]
+
+
+def extract_tasks(plan: Plan) -> list[Task]:
+    """Tasks of one plan in document order (see module docstring)."""
+    tasks: list[Task] = []
+    by_heading: dict[tuple[str, ...], Task] = {}
+    previous: Clause | None = None
+    previous_task: Task | None = None
+    for clause in plan.clauses:
+        if clause.kind == "row":
+            fields = _row_fields(clause)
+            if fields:
+                tasks.append(Task(plan.source, clause.id, _row_title(clause), clause.path, fields))
+            previous, previous_task = clause, None
+            continue
+        fields = labelled_fields(clause.text, clause.id)
+        if fields and fields[0].role in {"time", "place", "funding", "product"} and previous is not None \
+                and previous_task is None and previous.kind in {"bullet", "paragraph"} \
+                and previous.path == clause.path and not labelled_fields(previous.text, previous.id) \
+                and fold(clause.text).startswith(tuple(fold(f.label) for f in fields[:1])):
+            # "- Thành lập Tổ kiểm kê …" / "Thời hạn hoàn thành: Trước ngày 30/11/2025".
+            task = Task(plan.source, previous.id, previous.text, previous.path, fields)
+            tasks.append(task)
+            previous, previous_task = clause, task
+            continue
+        if fields and clause.path:
+            # A labelled line under a task heading: a field of that heading's task.
+            key = clause.path
+            task = by_heading.get(key)
+            if task is None:
+                heading = next((c for c in reversed(tasks_headings(plan, clause)) if c), None)
+                task = Task(plan.source, heading.id if heading else clause.id, clause.path[-1], clause.path, [])
+                by_heading[key] = task
+                tasks.append(task)
+            task.fields.extend(fields)
+            previous, previous_task = clause, task
+            continue
+        previous, previous_task = clause, None
+    return [t for t in tasks if t.fields]
+
+
+def tasks_headings(plan: Plan, clause: Clause) -> list[Clause | None]:
+    """The heading clause whose text is the last element of the clause's path (its parent)."""
+    label = clause.path[-1] if clause.path else ""
+    index = plan.clauses.index(clause)
+    for candidate in reversed(plan.clauses[:index]):
+        if candidate.kind in {"section", "article", "item", "subitem", "subsubitem", "letter", "chapter"} \
+                and (candidate.text == label or candidate.text.startswith(label.rstrip("…"))):
+            return [candidate]
+    return [None]
