@@ -28,7 +28,7 @@ SLOT_CUES: list[tuple[str, str]] = [
                    r"|\b(?:ky|lap|de|ra|ban hanh) (?:vao )?ngay (?:nao|bao nhieu|may)\b|\bky ngay\b|\bky khi nao\b"
                    r"|\bngay (?:nao|may|bao nhieu)\b.{0,40}\b(?:ban hanh|ky)\b|\b(?:ngay|nam) ky\b"
                    r"|\bwhen (?:was|did)\b.*\b(?:issue|sign|date)|\bissue date\b|\bdated\b|\bon what date\b.*\b(?:issue|sign)"
-                   r"|\bwhat date\b.*\b(?:issue|sign)"),
+                   r"|\bwhat date\b.*\b(?:issue|sign)|\b(?:sign|issu)\w*\b.*\b(?:on )?what date\b"),
     ("signer", r"\bai ky\b|\bnguoi ky\b|\bdo ai ky\b|\bky boi\b|\bai la nguoi ky\b|\bwho signed\b|\bsigned by\b"
                r"|\bsigner\b|\bsign(?:ed|s)? (?:the|it|this)\b|\bchuc danh\b|\bchuc vu\b"),
     ("issuer", r"\b(?:co quan|don vi|ai|cap) nao ban hanh\b|\bdo (?:ai|co quan nao) ban hanh\b|\bai ban hanh\b"

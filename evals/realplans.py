@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind")
     parser.add_argument("--file")
     parser.add_argument("--ids", help="comma-separated question ids")
+    parser.add_argument("--author", default="all", choices=("starter", "extra", "all"))
     args = parser.parse_args(argv)
     folder = realplans_dir()
     if not folder.is_dir():
@@ -227,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     records = load_questions(folder)
     if args.half != "all":
         records = [r for r in records if half_of(r["file"]) == args.half]
+    if args.author != "all":
+        records = [r for r in records if r["author"] == args.author]
     if args.kind:
         records = [r for r in records if r["kind"] == args.kind]
     if args.file:

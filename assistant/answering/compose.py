@@ -85,16 +85,22 @@ def read_slots(context: Context) -> list[Finding]:
         stated = _STATES.get(slot)
         if stated and any(re.search(stated, fold(f.text)) for f in chosen):
             continue
-        for reader in READERS.get(slot, (_sentence,)):
+        # Every reader of the slot is asked; a structured record (a task field, a reporting
+        # line, a table value) wins over a plain sentence that fits the question no better.
+        candidates: list[tuple[float, list[Finding]]] = []
+        for order, reader in enumerate(READERS.get(slot, (_sentence,))):
             found = [f for f in reader.read(context, slot) if f.score >= MIN_SCORE[reader.name]]
             if found:
-                chosen.append(found[0])
-                # A close second (another recipient, the clause that carries the rest of the
-                # fact) is given too; a weaker one would only add noise.
-                second = 0.9 if reader.name != "sentence" else 0.6
-                if len(found) > 1 and found[1].score >= second * found[0].score:
-                    chosen.append(found[1])
-                break
+                candidates.append((found[0].score + (0.15 if reader.name != "sentence" else 0.0) - 0.01 * order, found))
+        if not candidates:
+            continue
+        _, found = max(candidates, key=lambda c: c[0])
+        chosen.append(found[0])
+        # A close second (another recipient, the clause that carries the rest of the fact) is
+        # given too; a weaker one would only add noise.
+        second = 0.9 if found[0].reader != "sentence" else 0.6
+        if len(found) > 1 and found[1].score >= second * found[0].score:
+            chosen.append(found[1])
     return chosen
 
 

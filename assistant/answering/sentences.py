@@ -62,8 +62,15 @@ def context_of(clause: Clause) -> str:
     return actor_of(clause) or year_heading(clause)
 
 
-def quote_part(clause: Clause, part: str, english: bool) -> str:
+def quote_part(clause: Clause, part: str, english: bool, words: list[str] | None = None) -> str:
     frame = context_of(clause)
+    if not frame and clause.path and clause.kind in {"bullet", "paragraph", "row"} and words:
+        # The words asked are in the heading ("1.2. Sở Tài chính - Cơ quan thường trực …"),
+        # not in the line: the heading frames it.
+        heading = clause.path[-1]
+        in_heading = sum(w in fold(heading) and w not in fold(part) for w in words)
+        if in_heading and len(heading) <= 160:
+            frame = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", heading).rstrip(" :.")
     text = part.rstrip(" ;.")
     if frame and fold(frame) not in fold(text):
         return f"{frame}{' — ' if english else ': '}{text}"
@@ -123,7 +130,8 @@ class SentenceReader:
             seen.add(key)
             # How well the part (with its headings) covers the question, capped by the clause.
             fit = min(overlap, coverage(context.words, hit.clause)) if context.words else overlap
-            findings.append(Finding(slot, quote_part(hit.clause, part, info.english) + " {0}", [hit], fit, self.name))
+            findings.append(Finding(slot, quote_part(hit.clause, part, info.english, words) + " {0}", [hit], fit,
+                                    self.name))
             if len(findings) == 2:
                 break
         return findings

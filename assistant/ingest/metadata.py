@@ -291,7 +291,7 @@ def _signature(closing: list[Clause]) -> tuple[str, str]:
         folded = fold(text)
         found = [m for m in _SIGNER_TITLE.finditer(folded) if text[m.start():m.end()].isupper()] \
             if len(folded) == len(text) else []
-        if found and clause.kind != "bullet":
+        if found:
             written = [re.sub(r"\s+", " ", text[m.start():m.end()]).strip() for m in found]
             # Title lines of one block follow each other; a later block starts afresh.
             titles = [*titles, *written] if previous_had_titles and not name else written
