@@ -20,7 +20,10 @@ _TOKEN = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 _NAME_GAP = re.compile(r"[ \t]+|[ \t]*[-–][ \t]*")
 _LEVEL_PARTS = [(level, [canonical(p).lower() for p in level.split()], [fold(p) for p in level.split()])
                 for level in LEVELS]
-_ABBREVIATIONS = {"TP": "thành phố", "Tp": "thành phố", "TX": "thị xã", "Tx": "thị xã", "TT": "thị trấn"}
+# "TT." is left out: in plans it is "Thường trực" ("TT. ĐU, HĐND") far more often than thị trấn.
+_ABBREVIATIONS = {"TP": "thành phố", "Tp": "thành phố", "TX": "thị xã", "Tx": "thị xã"}
+# "xã hội" (society) is a word, not the commune "Hội" ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "kinh tế - xã hội").
+_NOT_A_NAME = {("xã", "hoi")}
 MAX_NAME_WORDS = 6
 
 
@@ -85,6 +88,9 @@ def match_units(text: str, province: str | None = None) -> list[Mention]:
             i += 1
             continue
         level, size, abbreviated = found
+        if i + size < len(tokens) and (level, fold(tokens[i + size].group(0))) in _NOT_A_NAME:
+            i += size + 1
+            continue
         words = _name_tokens(text, tokens, i + size, tokens[i + size - 1].end(), mixed_case, abbreviated)
         best = None
         for n in range(len(words), 0, -1):
@@ -98,7 +104,7 @@ def match_units(text: str, province: str | None = None) -> list[Mention]:
             spans.append((tokens[i].start(), words[n - 1].end(), level, written, units))
             i += size + n
             continue
-        if words and mixed_case and not abbreviated and words[0].group(0)[:1].isupper():
+        if words and mixed_case and not folded_text and not abbreviated and words[0].group(0)[:1].isupper():
             run = [words[0]]
             upper = words[0].group(0).isupper() and len(words[0].group(0)) > 1
             for w in words[1:]:
