@@ -92,8 +92,10 @@ def check_places(locality: str, parent: str, province: str, day: date | None) ->
     found = resolve(locality, province=scope.full if scope else None)
     if scope and found.status == "unknown":
         elsewhere = resolve(locality)
-        if elsewhere.status != "unknown":
+        if elsewhere.status != "unknown" and scope is province_unit:
             raise _refuse("--locality", f"không có “{found.as_written}” ở {scope.full}; {elsewhere.message()}")
+        if elsewhere.status != "unknown":  # the parent's province only narrowed the search: say what is wrong below
+            found, scope = elsewhere, None
     unit = _pick(found, "--locality", locality_tiers, two_tier, what, scope is not None)
     if two_tier and unit.level not in ("xã", "phường", "đặc khu"):
         raise _refuse("--locality", f"{unit.full} không còn từ {REFORM_LABEL}.")
