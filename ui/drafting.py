@@ -77,7 +77,7 @@ def vietnamese_error(error: DraftError) -> str:
     reason = error.reason
     value = _quoted(reason)
     if error.vietnamese:  # checked against the administrative map: already a sentence for the user
-        why = reason.replace(" (thêm --province / ô Tỉnh)", " (ô Tỉnh)")
+        why = reason.replace(" (thêm --province)", " (ô Tỉnh)")
     elif error.option == "--locality":
         if reason.startswith("missing"):
             why = "chưa nhập; ghi cả cấp và tên, ví dụ “phường Hòa An”."

@@ -67,7 +67,7 @@ def _pick(found: Resolution, option: str, tiers: tuple[str, ...], two_tier: bool
         raise _refuse(option, found.message())
     if len(units) > 1:
         names = ", ".join(u.short_label for u in units[:6])
-        hint = " (thêm --province / ô Tỉnh)" if not province_hint else ""
+        hint = " (thêm --province)" if not province_hint else ""
         raise _refuse(option, f"“{written}” có ở nhiều nơi: {names}; ghi rõ tỉnh/thành phố{hint}.")
     return units[0]
 
