@@ -180,7 +180,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     request = DraftRequest(template=args.template, locality=args.locality, parent=args.parent or "",
                            province=args.province or "", based_on=args.based_on or "", number=args.number or "",
                            date=args.date or "", signer=args.signer or "", signer_title=args.signer_title or "",
-                           index=args.index)
+                           period=args.period or "", index=args.index)
     try:
         draft = build_draft(request)
     except DraftError as error:
@@ -248,10 +248,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_index(sub.add_parser("draft", help="draft a new plan from a similar one (.docx)"))
     p.add_argument("--template", required=True, help="plan file or name, or auto (most similar plan)")
-    p.add_argument("--locality", required=True, help='the new unit with its level, e.g. "phường Hòa An"')
+    p.add_argument("--locality", required=True,
+                   help='the new xã/phường/đặc khu, e.g. "phường Ninh Kiều" or "ninh kieu" (checked against the '
+                        'administrative map of the draft\'s date)')
     p.add_argument("--out", help="the .docx to write (Nghị định 30/2020/NĐ-CP layout)")
-    p.add_argument("--parent", help='superior unit, e.g. "thành phố Cần Thơ"')
-    p.add_argument("--province", help='province, e.g. "Cần Thơ" (default: the parent when it is one)')
+    p.add_argument("--parent", help='superior unit, e.g. "thành phố Cần Thơ" (default since 01/7/2025: the UBND of '
+                                    'the locality\'s province)')
+    p.add_argument("--province", help='province, e.g. "Cần Thơ" (default: the locality\'s province)')
+    p.add_argument("--period", help="the new plan's period, e.g. 2026-2030 (default: from the draft's date)")
     p.add_argument("--based-on", dest="based_on",
                    help='superior plan, e.g. "Kế hoạch số 87/KH-UBND ngày 26/9/2025 của UBND thành phố Cần Thơ"')
     p.add_argument("--number", help='document number, e.g. 15 (blank: "Số:    /KH-UBND")')

@@ -15,7 +15,7 @@ from assistant.draft import DraftError, DraftRequest, build_draft, to_markdown, 
 from assistant.text import fold
 from tests.conftest import PLAN_FILES, run_cli
 
-REQUEST = dict(locality="phường Hòa An", parent="tỉnh Tây Ninh", province="Tây Ninh",
+REQUEST = dict(locality="phường Hòa Thành", parent="tỉnh Tây Ninh", province="Tây Ninh",
                based_on="Kế hoạch số 87/KH-UBND ngày 26/9/2025 của UBND tỉnh Tây Ninh", number="15",
                date="05/03/2026", signer="Trần Thị Bình", signer_title="Phó Chủ tịch")
 # The template's own names, as they appear in the file (the OCR scan also misreads them).
@@ -75,16 +75,16 @@ def test_new_names_stand_where_the_old_ones_stood(drafted, name):
     changed = 0
     for clause in plan.clauses:
         if clause.id in blocks and any(o in folded_tokens(clause.text) for o in old):
-            assert "Hòa An" in blocks[clause.id], f"{name} {clause.id}: {blocks[clause.id][:200]}"
+            assert "Hòa Thành" in blocks[clause.id], f"{name} {clause.id}: {blocks[clause.id][:200]}"
             changed += 1
     assert changed >= 1
     text = docx_text(document)
-    assert "PHƯỜNG HÒA AN" in text and "Hòa An, ngày 05 tháng 3 năm 2026" in text
+    assert "PHƯỜNG HÒA THÀNH" in text and "Hòa Thành, ngày 05 tháng 3 năm 2026" in text
     assert "Số: 15/KH-UBND" in text
     assert "Trần Thị Bình" in text
     assert "Kế hoạch số 87/KH-UBND ngày 26/9/2025 của UBND tỉnh Tây Ninh" in text
     if any(o in folded_tokens(plan.metadata.title) for o in old):
-        assert "Hòa An" in "".join(s.text for s in draft.summary)
+        assert "Hòa Thành" in "".join(s.text for s in draft.summary)
 
 
 def test_level_words_follow_the_new_level(drafted):
@@ -96,7 +96,7 @@ def test_level_words_follow_the_new_level(drafted):
         body = "\n".join(b.text for b in drafted[name][1].body)
         assert level not in body, f"{name}: {level!r} left"
     muong_lay = docx_text(drafted["muong_lay"][3])
-    assert "Thị ủy" not in muong_lay and "Đảng ủy phường Hòa An" in muong_lay
+    assert "Thị ủy" not in muong_lay and "Đảng ủy phường Hòa Thành" in muong_lay
 
 
 def test_party_and_superior_units_by_level(drafted):
@@ -143,7 +143,7 @@ def test_appendix_rows_are_kept_as_an_editable_table(drafted):
     table = next(t for t in document.tables if t.rows[0].cells[1].text == "Các chỉ tiêu")
     assert len(table.rows) == len(draft.appendix.rows) + 1
     text = docx_text(document)
-    assert "(Kèm theo Kế hoạch số: 15/KH-UBND ngày 05 tháng 3 năm 2026 của UBND phường Hòa An)" in text
+    assert "(Kèm theo Kế hoạch số: 15/KH-UBND ngày 05 tháng 3 năm 2026 của UBND phường Hòa Thành)" in text
 
 
 def test_units_other_places_and_old_references_are_marked(drafted):
@@ -158,7 +158,8 @@ def test_units_other_places_and_old_references_are_marked(drafted):
 
 
 def test_what_is_not_given_is_marked_not_kept(tmp_path):
-    draft = build_draft(DraftRequest(template=str(PLAN_FILES["tinh_thien"]), locality="phường Hòa An"))
+    draft = build_draft(DraftRequest(template=str(PLAN_FILES["tinh_thien"]), locality="phường Hòa Thành, Tây Ninh",
+                                     date="05/03/2024"))  # before the reform: no default superior
     text = "\n".join(b.text for b in draft.body)
     assert "[CẦN XEM LẠI: số, ngày, trích yếu kế hoạch của cấp trên" in text
     assert "[CẦN XEM LẠI: tên đơn vị cấp trên" in text
@@ -169,7 +170,7 @@ def test_what_is_not_given_is_marked_not_kept(tmp_path):
 
 
 def test_signature_titles():
-    chair = build_draft(DraftRequest(template=str(PLAN_FILES["long_my"]), locality="xã Tân Phú",
+    chair = build_draft(DraftRequest(template=str(PLAN_FILES["long_my"]), locality="xã Tân Phú", province="Đồng Nai",
                                      signer_title="Chủ tịch"))
     assert chair.signature_titles == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
     assert chair.issuer == ["ỦY BAN NHÂN DÂN", "XÃ TÂN PHÚ"]
@@ -199,7 +200,7 @@ def test_decree_format(drafted, name):
 
     header = document.tables[0]
     issuer = header.cell(0, 0)
-    assert [p.text for p in issuer.paragraphs if p.text] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG HÒA AN"]
+    assert [p.text for p in issuer.paragraphs if p.text] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG HÒA THÀNH"]
     assert all(r.font.bold and Pt(12) <= r.font.size <= Pt(13) for r in _runs(issuer.paragraphs))
     right = [p for p in header.cell(0, 1).paragraphs if p.text]
     assert [p.text for p in right] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -208,7 +209,7 @@ def test_decree_format(drafted, name):
     number = header.cell(1, 0).paragraphs[0]
     assert number.text == "Số: 15/KH-UBND" and number.runs[0].font.size == Pt(13)
     place = header.cell(1, 1).paragraphs[0]
-    assert place.text.startswith("Hòa An, ngày") and all(r.font.italic for r in place.runs)
+    assert place.text.startswith("Hòa Thành, ngày") and all(r.font.italic for r in place.runs)
     assert Pt(13) <= place.runs[0].font.size <= Pt(14)
     assert all(p.alignment == WD_ALIGN_PARAGRAPH.CENTER for c in (issuer, header.cell(0, 1)) for p in c.paragraphs)
 
@@ -242,21 +243,22 @@ def test_decree_format(drafted, name):
 def test_markdown_preview_matches_the_draft(drafted):
     _, draft, _, _ = drafted["long_my"]
     text = to_markdown(draft)
-    assert "**PHƯỜNG HÒA AN**" in text and "***Nơi nhận:***" in text and "**Trần Thị Bình**" in text
+    assert "**PHƯỜNG HÒA THÀNH**" in text and "***Nơi nhận:***" in text and "**Trần Thị Bình**" in text
     assert folded_tokens("Long Mỹ") not in folded_tokens(text.split("-->", 1)[1])
 
 
 def test_auto_picks_the_most_similar_plan():
-    draft = build_draft(DraftRequest(template="auto", locality="phường Hòa An", parent="thành phố Cần Thơ",
+    draft = build_draft(DraftRequest(template="auto", locality="phường Ninh Kiều", parent="thành phố Cần Thơ",
                                      index="/nonexistent-index"))
     assert draft.template.endswith("phuong-long-my.txt")
     assert "cùng cấp phường" in draft.why and "Cần Thơ" in draft.why
-    commune = build_draft(DraftRequest(template="auto", locality="xã Tân Phú", index="/nonexistent-index"))
+    commune = build_draft(DraftRequest(template="auto", locality="xã Tân Phú", province="Đồng Nai",
+                                       index="/nonexistent-index"))
     assert commune.template.endswith("xa-tinh-thien.txt") and "cùng cấp xã" in commune.why
 
 
 def test_template_by_name():
-    draft = build_draft(DraftRequest(template="thi-xa-muong-lay", locality="phường Hòa An",
+    draft = build_draft(DraftRequest(template="thi-xa-muong-lay", locality="phường Hòa Thành, Tây Ninh",
                                      index="/nonexistent-index"))
     assert draft.template.endswith("thi-xa-muong-lay.txt")
 
@@ -264,12 +266,15 @@ def test_template_by_name():
 # -- bad input ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("field, request_kwargs, reason", [
     ("--template", dict(template="no-such-plan"), "no plan"),
-    ("--locality", dict(locality="Hòa An"), "no level word"),
+    ("--locality", dict(locality="Hòa Thành"), "có ở nhiều nơi"),
+    ("--locality", dict(locality="xã Tịnh Thiện"), "không còn từ 01/7/2025; nay thuộc xã Tịnh Khê"),
+    ("--parent", dict(parent="thị xã Hương Thủy"), "thị xã Hương Thủy (thành phố Huế) không còn từ 01/7/2025"),
+    ("--period", dict(period="2030-2026"), "two years in order"),
     ("--date", dict(date="31/02/2026"), "does not exist"),
     ("--date", dict(date="2026-03-05x"), "dd/mm/yyyy"),
 ])
 def test_library_refuses_bad_input(field, request_kwargs, reason):
-    kwargs = dict(template=str(PLAN_FILES["long_my"]), locality="phường Hòa An", index="/nonexistent-index")
+    kwargs = dict(template=str(PLAN_FILES["long_my"]), locality="phường Hòa Thành, Tây Ninh", index="/nonexistent-index")
     kwargs.update(request_kwargs)
     with pytest.raises(DraftError) as error:
         build_draft(DraftRequest(**kwargs))
@@ -278,12 +283,14 @@ def test_library_refuses_bad_input(field, request_kwargs, reason):
 
 @pytest.mark.parametrize("args, option, reason", [
     (["--template", "khong-co-ke-hoach-nay"], "--template", "no plan"),
-    (["--locality", "Hòa An"], "--locality", "no level word"),
+    (["--locality", "Hòa Thành"], "--locality", "có ở nhiều nơi"),
+    (["--parent", "thị xã Hương Thủy"], "--parent", "không còn từ 01/7/2025; nay thuộc thành phố Huế"),
+    (["--locality", "phường Hoa Sen Tím"], "--locality", "không có “phường Hoa Sen Tím”"),
     (["--date", "31/02/2026"], "--date", "does not exist"),
 ])
 def test_cli_bad_input_leaves_nothing(tmp_path, args, option, reason):
     out = tmp_path / "draft.docx"
-    base = {"--template": "corpus/phuong-long-my.txt", "--locality": "phường Hòa An"}
+    base = {"--template": "corpus/phuong-long-my.txt", "--locality": "phường Hòa Thành, Tây Ninh"}
     base.update(dict(zip(args[::2], args[1::2])))
     argv = ["draft", *[x for kv in base.items() for x in kv], "--out", str(out), "--index", str(tmp_path / "none")]
     result = run_cli(*argv)
@@ -296,20 +303,20 @@ def test_cli_bad_input_leaves_nothing(tmp_path, args, option, reason):
 
 def test_cli_writes_the_draft(tmp_path):
     out = tmp_path / "draft.docx"
-    result = run_cli("draft", "--template", "auto", "--locality", "phường Hòa An", "--parent", "thành phố Cần Thơ",
+    result = run_cli("draft", "--template", "auto", "--locality", "ninh kieu", "--parent", "thành phố Cần Thơ",
                      "--date", "05/03/2026", "--signer", "Trần Thị Bình", "--out", str(out), "--markdown",
                      "--index", str(tmp_path / "none"))
     assert result.returncode == 0, result.stderr
     assert "phuong-long-my.txt" in result.stderr and "cùng cấp phường" in result.stderr
-    assert "**PHƯỜNG HÒA AN**" in result.stdout
+    assert "**PHƯỜNG NINH KIỀU**" in result.stdout  # the official spelling, from a name typed without marks
     assert out.is_file() and [p.name for p in tmp_path.iterdir()] == ["draft.docx"]
-    assert "PHƯỜNG HÒA AN" in docx_text(Document(str(out)))
+    assert "PHƯỜNG NINH KIỀU" in docx_text(Document(str(out)))
 
 
 def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     import docx.document
 
-    draft = build_draft(DraftRequest(template=str(PLAN_FILES["long_my"]), locality="phường Hòa An"))
+    draft = build_draft(DraftRequest(template=str(PLAN_FILES["long_my"]), locality="phường Hòa Thành, Tây Ninh"))
 
     def broken_save(self, path):
         Path(path).write_bytes(b"half")

@@ -2,6 +2,7 @@
 corpus index: preview, .docx download, Vietnamese errors naming the field, escaped preview."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import tempfile
@@ -14,14 +15,14 @@ import assistant  # noqa: F401  (offline environment first)
 from ui import drafting
 
 # the form fields in the order the tab passes them to the handlers
-FORM = dict(template="auto", locality="phường Hòa An", parent="thành phố Cần Thơ", province="Cần Thơ",
+FORM = dict(template="auto", locality="phường Ninh Kiều", parent="thành phố Cần Thơ", province="Cần Thơ",
             based_on="Kế hoạch số 87/KH-UBND ngày 26/9/2025 của UBND thành phố Cần Thơ", number="15",
             date="05/03/2026", signer="Nguyễn Văn An", signer_title="Phó Chủ tịch")
 HOSTILE = "Chú ý <script>alert(1)</script><img src=x onerror=alert(2)> ![ảnh](https://evil.example/a.png) chữ"
 
 
 def fields(**changes) -> list[str]:
-    return list({**FORM, **changes}.values())
+    return list({**FORM, "period": "", **changes}.values())
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,7 @@ def test_template_choices_offer_auto_then_every_indexed_plan(holder):
 
 def test_auto_preview_names_the_new_locality_and_says_which_template(holder):
     note, preview = drafting.preview(holder, *fields())
-    assert "Hòa An" in preview and "HÒA AN" in preview
+    assert "Ninh Kiều" in preview and "NINH KIỀU" in preview
     assert "Long Mỹ" not in preview and "LONG MỸ" not in preview  # the template's locality is gone
     assert "Nguyễn Văn An" in preview and "ngày 05 tháng 3 năm 2026" in preview and "Số: 15/KH-UBND" in preview
     assert "phường Long Mỹ" in note and "Tự chọn mẫu" in note and "cùng cấp phường" in note  # what and why
@@ -69,29 +70,35 @@ def test_auto_preview_names_the_new_locality_and_says_which_template(holder):
 
 def test_docx_download_opens_with_python_docx(holder, temp_dir):
     note, preview, path = drafting.download(holder, *fields(template="corpus/xa-tinh-thien.txt",
-                                                            locality="xã Hòa An", parent="huyện Sơn Tịnh",
-                                                            province="Quảng Ngãi"))
+                                                            locality="xa hoa an", parent="",
+                                                            province="Cần Thơ"))
     assert path and path.endswith(".docx") and Path(path).is_file()
     assert Path(path).is_relative_to(temp_dir)
     text = docx_text(path)
     assert "Hòa An" in text and "Tịnh Thiện" not in text
     assert "xã Tịnh Thiện" in note  # the template picked in the dropdown
     assert "Hòa An" in preview and "Tịnh Thiện" not in preview
+    assert "UBND thành phố Cần Thơ" in text  # the superior body since 01/7/2025: the province's UBND
 
 
 @pytest.mark.parametrize("changes, field, words", [
     (dict(date="31/02/2026"), "Ngày", "không tồn tại"),
     (dict(date="3/2026"), "Ngày", "dd/mm/yyyy"),
-    (dict(locality="Hòa An"), "Địa phương mới", "thiếu từ chỉ cấp"),
+    (dict(locality="phường Hoa Sen Tím"), "Địa phương mới", "không có “phường Hoa Sen Tím”"),
+    (dict(locality="phường Tân An", province="", parent=""), "Địa phương mới", "có ở nhiều nơi"),
+    (dict(locality="thị trấn Phú Mỹ", province=""), "Địa phương mới", "không còn từ 01/7/2025; nay thuộc xã Phú Tân"),
     (dict(locality=""), "Địa phương mới", "chưa nhập"),
-    (dict(parent="Cần Thơ"), "Cấp trên", "thiếu từ chỉ cấp"),
+    (dict(parent="thị xã Hương Thủy"), "Cấp trên", "thị xã Hương Thủy (thành phố Huế) không còn từ 01/7/2025; "
+                                                 "nay thuộc thành phố Huế: phường"),
+    (dict(period="2026/2030"), "Giai đoạn", "không phải giai đoạn"),
     (dict(number="15 / KH UBND"), "Số", "không phải số văn bản"),
     (dict(template="corpus/khong-co.txt"), "Kế hoạch mẫu", "không tìm thấy"),
 ])
 def test_bad_input_gives_a_vietnamese_error_naming_the_field_and_no_file(holder, temp_dir, changes, field, words):
     note, preview, path = drafting.download(holder, *fields(**changes))
     assert path is None and preview == ""
-    assert "Không soạn được" in note and f"{field}:" in note and words in note
+    shown = html.unescape(note)
+    assert "Không soạn được" in shown and f"{field}:" in shown and words in shown
     assert not list(temp_dir.rglob("*.docx"))
     assert drafting.preview(holder, *fields(**changes)) == (note, "")
 
@@ -110,12 +117,12 @@ def test_preview_escapes_document_html_and_links(tmp_path):
         "[bấm](javascript:alert(3)) chỉ là chữ.\n", encoding="utf-8")
     plan = read_plan(source)
     fake = SimpleNamespace(engine=SimpleNamespace(plans=[plan]), labels=lambda: {plan.source: "phường Sen Vàng"})
-    note, preview = drafting.preview(fake, *fields(locality="phường Hòa An", parent=""))
-    assert "Hòa An" in preview and "chỉ là chữ" in preview
+    note, preview = drafting.preview(fake, *fields(locality="phường Ninh Kiều", parent=""))
+    assert "Ninh Kiều" in preview and "chỉ là chữ" in preview
     # whatever text reaches the draft (the loaders strip tags; the writer must not rely on it)
     from assistant.draft.model import Block, Segment
 
-    result = drafting.make_draft([plan], drafting.DraftForm(locality="phường Hòa An"))
+    result = drafting.make_draft([plan], drafting.DraftForm(locality="phường Ninh Kiều"))
     result.draft.body.append(Block("paragraph", [Segment(HOSTILE)]))
     result.draft.body.append(Block("paragraph", [Segment(HOSTILE, review=True)]))
     preview = drafting.preview_markdown(result.draft)

@@ -320,12 +320,13 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                         dr_template = gr.Dropdown(drafting.template_choices(holder), value=drafting.AUTO,
                                                   label="Kế hoạch mẫu", elem_id="dr-template",
                                                   info="Tự chọn: kế hoạch cùng cấp, cùng cấp trên, đủ mục nhất")
-                        dr_locality = gr.Textbox(label="Địa phương mới", placeholder="phường Hòa An",
-                                                 info="Ghi cả cấp: xã, phường, thị trấn, thị xã…", max_length=200,
+                        dr_locality = gr.Textbox(label="Địa phương mới", placeholder="phường Ninh Kiều",
+                                                 info="Xã, phường, đặc khu (có dấu hoặc không), kiểm tra theo danh "
+                                                      "mục đơn vị hành chính từ 01/7/2025", max_length=200,
                                                  elem_id="dr-locality")
                         with gr.Row():
-                            dr_parent = gr.Textbox(label="Cấp trên", placeholder="thành phố Cần Thơ", max_length=200,
-                                                   elem_id="dr-parent")
+                            dr_parent = gr.Textbox(label="Cấp trên", placeholder="để trống: UBND tỉnh/thành phố",
+                                                   max_length=200, elem_id="dr-parent")
                             dr_province = gr.Textbox(label="Tỉnh", placeholder="Cần Thơ", max_length=200,
                                                      elem_id="dr-province")
                         dr_based_on = gr.Textbox(label="Căn cứ (văn bản của cấp trên)", lines=2, max_lines=4,
@@ -337,6 +338,8 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                                                    max_length=60, elem_id="dr-number")
                             dr_date = gr.Textbox(label="Ngày (dd/mm/yyyy)", placeholder="05/03/2026", max_length=20,
                                                  elem_id="dr-date")
+                            dr_period = gr.Textbox(label="Giai đoạn", placeholder="để trống: từ năm dự thảo, "
+                                                   "ví dụ 2026-2030", max_length=20, elem_id="dr-period")
                         with gr.Row():
                             dr_signer = gr.Textbox(label="Người ký", placeholder="Nguyễn Văn A", max_length=120,
                                                    elem_id="dr-signer")
@@ -470,7 +473,7 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
 
         # -- drafting
         draft_inputs = [dr_template, dr_locality, dr_parent, dr_province, dr_based_on, dr_number, dr_date, dr_signer,
-                        dr_signer_title]
+                        dr_signer_title, dr_period]
 
         def draft_preview(*fields):
             note, markdown = drafting.preview(holder, *fields)

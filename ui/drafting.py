@@ -30,7 +30,7 @@ SIGNER_TITLES = [("Như kế hoạch mẫu", ""), ("Chủ tịch", "Chủ tịch
 FIELDS = {
     "--template": "Kế hoạch mẫu", "--locality": "Địa phương mới", "--parent": "Cấp trên",
     "--province": "Tỉnh", "--based-on": "Căn cứ", "--number": "Số", "--date": "Ngày",
-    "--signer": "Người ký", "--signer-title": "Chức vụ người ký",
+    "--signer": "Người ký", "--signer-title": "Chức vụ người ký", "--period": "Giai đoạn",
 }
 
 
@@ -45,6 +45,7 @@ class DraftForm:
     date: str = ""
     signer: str = ""
     signer_title: str = ""
+    period: str = ""
 
 
 @dataclass
@@ -75,7 +76,9 @@ def vietnamese_error(error: DraftError) -> str:
     field = FIELDS.get(error.option, error.option.lstrip("-"))
     reason = error.reason
     value = _quoted(reason)
-    if error.option == "--locality":
+    if error.vietnamese:  # checked against the administrative map: already a sentence for the user
+        why = reason.replace(" (thêm --province)", " (ô Tỉnh)")
+    elif error.option == "--locality":
         if reason.startswith("missing"):
             why = "chưa nhập; ghi cả cấp và tên, ví dụ “phường Hòa An”."
         elif "no level word" in reason:
@@ -95,6 +98,8 @@ def vietnamese_error(error: DraftError) -> str:
             why = f"“{value}” không đúng dạng ngày dd/mm/yyyy (ví dụ 05/03/2026)."
     elif error.option == "--number":
         why = f"“{value}” không phải số văn bản (ví dụ 15 hoặc 15/KH-UBND)."
+    elif error.option == "--period":
+        why = f"“{value}” không phải giai đoạn (ví dụ 2026-2030 hoặc 2026; năm đầu trước năm cuối)."
     elif error.option == "--signer-title":
         why = f"“{value}”: chỉ nhận “Chủ tịch” hoặc “Phó Chủ tịch”."
     elif error.option == "--template":
@@ -123,7 +128,8 @@ def make_draft(plans, form: DraftForm) -> DraftResult:
             loader = lambda: chosen  # noqa: E731
     request = DraftRequest(template=template, locality=form.locality or "", parent=form.parent or "",
                            province=form.province or "", based_on=form.based_on or "", number=form.number or "",
-                           date=form.date or "", signer=form.signer or "", signer_title=form.signer_title or "")
+                           date=form.date or "", signer=form.signer or "", signer_title=form.signer_title or "",
+                           period=form.period or "")
     try:
         return DraftResult(build_draft(request, plans_loader=loader))
     except DraftError as error:
@@ -177,7 +183,8 @@ def preview_markdown(draft: Draft) -> str:
 def summary_html(draft: Draft, chosen_label: str = "") -> str:
     """What was drafted from which template (and, for auto, why), and how much is left to review."""
     parts = [f"Dự thảo cho <b>{render.escape_text(draft.locality.full)}</b> từ kế hoạch mẫu "
-             f"<b>{render.escape_text(chosen_label or Path(draft.template).name)}</b>."]
+             f"<b>{render.escape_text(chosen_label or Path(draft.template).name)}</b>"
+             + (f", giai đoạn <b>{render.escape_text(draft.period)}</b>." if draft.period else ".")]
     if draft.why:
         parts.append(f"Tự chọn mẫu: {render.escape_text(draft.why)}.")
     count = draft.review_count()
@@ -197,9 +204,10 @@ def error_html(message: str) -> str:
 
 
 # -- the tab's handlers (the app wires them; tests call them directly) ---------------------------
-def _form(template, locality, parent, province, based_on, number, date, signer, signer_title) -> DraftForm:
+def _form(template, locality, parent, province, based_on, number, date, signer, signer_title,
+          period="") -> DraftForm:
     return DraftForm(template or AUTO, locality or "", parent or "", province or "", based_on or "", number or "",
-                     date or "", signer or "", signer_title or "")
+                     date or "", signer or "", signer_title or "", period or "")
 
 
 def _run(holder, fields) -> tuple[DraftResult, str]:

@@ -1,6 +1,6 @@
-"""Drafting a new plan from a similar one (issue 7): library API used by the CLI and the web app.
+"""Drafting a new plan from a similar one (issues 7, 15): library API used by the CLI and the web app.
 
-    draft = build_draft(DraftRequest(template="auto", locality="phường Hòa An", parent="thành phố Cần Thơ"))
+    draft = build_draft(DraftRequest(template="auto", locality="phường Ninh Kiều", date="20/03/2026"))
     write_docx(draft, Path("draft.docx"))      # Nghị định 30/2020/NĐ-CP layout, written atomically
     print(to_markdown(draft))                  # the same content as a preview
 """
@@ -15,12 +15,14 @@ def build_draft(request: DraftRequest, plans_loader=None) -> Draft:
     """Validate the request, find the template, compose the draft (no file written)."""
     from assistant.draft.compose import compose
     from assistant.draft.select import candidate_plans, choose_template, resolve_template
-    from assistant.draft.units import number_line, parse_date, parse_locality, parse_parent
+    from assistant.draft.period import parse_period
+    from assistant.draft.places import check_places
+    from assistant.draft.units import number_line, parse_date
 
-    locality = parse_locality(request.locality)  # bad input fails before any work
-    parent = parse_parent(request.parent)
-    parse_date(request.date)
+    places = check_places(request.locality, request.parent, request.province, parse_date(request.date))
+    locality, parent = places.locality, places.parent  # bad input fails before any work
     number_line(request.number)
+    parse_period(request.period)
     loader = plans_loader or (lambda: candidate_plans(Path(request.index), Path(request.corpus)))
     template = (request.template or "").strip()
     if not template:

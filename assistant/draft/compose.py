@@ -6,12 +6,12 @@ import re
 from datetime import date
 
 from assistant.documents import Plan
+from assistant.admin import ABOLISHED, DISTRICT, REFORM_LABEL, resolve
 from assistant.draft.model import Block, Draft, DraftRequest, Segment, Table, TargetRow, Unit, review
+from assistant.draft.period import YearShift, new_period, parse_period, template_period
+from assistant.draft.places import check_places
 from assistant.draft.replace import Role, Substituter, tokenize
-from assistant.draft.units import (
-    number_line, parse_date, parse_locality, parse_parent, parse_province, place_date_line, signature_titles,
-    split_unit,
-)
+from assistant.draft.units import number_line, parse_date, place_date_line, signature_titles, split_unit
 from assistant.extract.targets import extract_targets
 from assistant.text import diacritic_ratio, fold
 
@@ -59,6 +59,25 @@ def template_province(plan: Plan) -> Unit | None:
     return Unit("tỉnh", plan.metadata.province) if plan.metadata.province else None
 
 
+def abolished_superior(old_parent: Unit | None, plan: Plan) -> bool:
+    """The template's superior unit is a huyện / quận / thị xã / thành phố thuộc tỉnh, a tier
+    abolished on 01/7/2025 (checked on the map; a scan's unreadable name counts by its level)."""
+    if old_parent is None:
+        return False
+    found = resolve(old_parent.full, province=plan.metadata.province or None)
+    if found.status == ABOLISHED:
+        return any(u.tier == DISTRICT for u in found.old_units)
+    if found.units:
+        return False
+    return old_parent.level in {"huyện", "quận", "thị xã"}
+
+
+def _title_text(plan: Plan) -> str:
+    titles = [c for c in plan.clauses if c.id.startswith("0") and c.kind == "title" and fold(c.text).strip() not in
+              {"ke hoach"} and not re.fullmatch(r"k\w? ho\w*ch", fold(c.text).strip())]
+    return " ".join(c.text for c in titles) or plan.metadata.title
+
+
 def _iso(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
@@ -69,14 +88,17 @@ def _iso(value: str) -> date | None:
 # -- composing ------------------------------------------------------------------------------------
 def compose(plan: Plan, request: DraftRequest, why: str = "") -> Draft:
     meta = plan.metadata
-    locality = parse_locality(request.locality)
-    parent = parse_parent(request.parent)
-    province = parse_province(request.province, parent)
     issue = parse_date(request.date)
+    places = check_places(request.locality, request.parent, request.province, issue)
+    locality, parent, province = places.locality, places.parent, places.province
     number = number_line(request.number)
     sig_titles = signature_titles(request.signer_title, meta.signer_title)
     ocr = is_ocr(plan)
     year = issue.year if issue else date.today().year
+    template_issue = _iso(meta.issue_date)
+    old_period = template_period(_title_text(plan), meta.period, template_issue.year if template_issue else None)
+    period = new_period(parse_period(request.period), year, old_period)
+    years = YearShift(old_period, period) if old_period else None
 
     old_locality = Unit(meta.level, meta.locality_name)
     old_parent = template_parent(plan, ocr)
@@ -94,15 +116,30 @@ def compose(plan: Plan, request: DraftRequest, why: str = "") -> Draft:
     new_number = re.sub(r"^/", "…/", new_number)
     date_words = place_date_line("", issue, year).lstrip(", ") if issue else "ngày … tháng … năm …"
     known = {fold(u.name) for u in (locality, parent, province) if u}
+    abolished = places.two_tier and abolished_superior(old_parent, plan)
+    province_full = province.full if province else "tỉnh/thành phố"
     sub = Substituter(roles, locality, meta.level, old_parent.level if old_parent else "",
                       parent.level if parent else "", ocr, meta.number if re.search(r"\d", meta.number) else "",
-                      new_number, date_words, known)
+                      new_number, date_words, known, years=years,
+                      abolished_levels=(old_parent.level,) if abolished and old_parent else (),
+                      successor_bodies=f"sở, ngành của {province_full} hoặc phòng chuyên môn của {locality.full}",
+                      successor_police=f"Công an {province_full} hoặc Công an {locality.full}",
+                      two_tier=places.two_tier)
 
     reviews: list[str] = []
+    if places.parent_defaulted and parent:
+        reviews.append(f"cấp trên: UBND {parent.full} (từ {REFORM_LABEL} xã, phường trực thuộc tỉnh/thành phố)")
+    if abolished and old_parent:
+        reviews.append(f"kế hoạch mẫu báo cáo {old_parent.full} (cấp huyện, không còn từ {REFORM_LABEL}): "
+                       f"UBND và cấp ủy cấp huyện đã đổi thành cấp tỉnh, các phòng, ban cấp huyện để ghi chú")
+    if years and years.active:
+        how = "theo --period" if request.period else "tính từ ngày dự thảo"
+        reviews.append(f"giai đoạn mới {period.text()} ({how}); năm của kế hoạch mẫu {old_period.text()} đã "
+                       "chuyển, năm giữa giai đoạn cũ để ghi chú")
     if ocr:
         reviews.append("kế hoạch mẫu là bản quét (OCR) mất dấu: soát lại chính tả toàn văn")
 
-    summary = _summary(plan, sub, meta, year, reviews)
+    summary = _summary(plan, sub, meta, year, reviews, years)
     body: list[Block] = []
     if ocr:
         body.append(Block("note", [review("kế hoạch mẫu là bản quét (OCR) mất dấu tiếng Việt; soát lại chính tả "
@@ -146,8 +183,8 @@ def compose(plan: Plan, request: DraftRequest, why: str = "") -> Draft:
         issuer=["ỦY BAN NHÂN DÂN", locality.full.upper()],
         number_line=number, place_date=place_date_line(locality.name, issue, year), doc_type="KẾ HOẠCH",
         summary=summary, body=body, recipients=recipients, signature_titles=sig_titles, signer=signer,
-        targets=[TargetRow(sub.plain(t.indicator), t.value, t.unit, t.year, t.clause) for t in body_targets],
-        appendix=_appendix(plan, sub), reviews=reviews, why=why, issue_date=issue,
+        targets=[_target_row(sub, years, t) for t in body_targets],
+        appendix=_appendix(plan, sub, years), reviews=reviews, why=why, issue_date=issue, period=period.text(),
     )
     notes = draft.review_count()
     if notes:
@@ -155,13 +192,21 @@ def compose(plan: Plan, request: DraftRequest, why: str = "") -> Draft:
     return draft
 
 
-def _summary(plan: Plan, sub: Substituter, meta, year: int, reviews: list[str]) -> list[Segment]:
-    titles = [c for c in plan.clauses if c.id.startswith("0") and c.kind == "title" and fold(c.text).strip() not in
-              {"ke hoach"} and not re.fullmatch(r"k\w? ho\w*ch", fold(c.text).strip())]
-    text = " ".join(c.text for c in titles) or meta.title or "Phát triển hạ tầng số"
+def _target_row(sub: Substituter, years: YearShift | None, target) -> TargetRow:
+    """A target of the template: its value kept for review (highlighted), its year carried
+    into the new period where that is certain, else marked."""
+    year, certain = years.year(target.year) if years else (target.year, True)
+    return TargetRow(sub.plain(target.indicator), target.value, target.unit, year, target.clause,
+                     template_year=target.year, year_certain=certain)
+
+
+def _summary(plan: Plan, sub: Substituter, meta, year: int, reviews: list[str],
+             years: YearShift | None) -> list[Segment]:
+    text = _title_text(plan) or "Phát triển hạ tầng số"
     segments = sub.rewrite(text, notes=False)
-    years = [int(y) for y in re.findall(r"\b(20\d\d)\b", text)]
-    if years and max(years) < year:
+    plain = "".join(s.text for s in segments if not s.review)
+    left = [int(y) for y in re.findall(r"\b(20\d\d)\b", plain)]
+    if left and max(left) < year:
         segments += [Segment(" "), review(f"giai đoạn của kế hoạch mẫu kết thúc năm {max(years)}")]
         reviews.append("giai đoạn/thời kỳ của kế hoạch (kế hoạch mẫu đã hết hạn)")
     return segments
@@ -265,7 +310,7 @@ def _value_spans(text: str, targets) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _appendix(plan: Plan, sub: Substituter) -> Table | None:
+def _appendix(plan: Plan, sub: Substituter, years: YearShift | None = None) -> Table | None:
     rows = [c for c in plan.clauses if c.id.startswith("PL")]
     if not rows:
         return None
@@ -284,6 +329,10 @@ def _appendix(plan: Plan, sub: Substituter) -> Table | None:
             if name not in columns:
                 columns.append(name)
     table = Table(title, subtitle, ["TT", "Các chỉ tiêu", *columns], [])
+    old_years = sorted({y for name in columns for y in re.findall(r"20\d\d", name)})
+    if years and years.active and old_years:
+        table.note = [review(f"các cột năm {', '.join(old_years)} và giá trị tô vàng lấy từ kế hoạch mẫu "
+                             f"({years.old.text()}); đặt lại theo giai đoạn {years.new.text()}")]
     for c in rows:
         if c is head:
             continue

@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from assistant.draft.model import Draft, Segment, Table
+from assistant.draft.model import Draft, Segment, Table, TargetRow, review
 
 FONT = "Times New Roman"
 BODY_SIZE = 14
@@ -282,6 +282,13 @@ def _grid_table(document, header: list[str], rows: list[list[list[Segment]]], wi
     tr_pr.append(tbl_header)
 
 
+def target_year(target: TargetRow) -> list[Segment]:
+    """The year column: the year carried forward, or the template's year marked for review."""
+    if target.year_certain:
+        return [Segment(target.year)]
+    return [Segment(target.year + " "), review("năm của kế hoạch mẫu")]
+
+
 def _targets(document, draft: Draft) -> None:
     if not draft.targets:
         return
@@ -295,7 +302,7 @@ def _targets(document, draft: Draft) -> None:
     _run(p, "[CẦN XEM LẠI: giá trị lấy từ kế hoạch mẫu; sửa cột Giá trị, Đơn vị, Năm theo thực tế]", TABLE_SIZE,
          italic=True, highlight=True)
     rows = [[[Segment(str(n))], [Segment(t.indicator)], [Segment(t.value, highlight=True)], [Segment(t.unit)],
-             [Segment(t.year)]] for n, t in enumerate(draft.targets, start=1)]
+             target_year(t)] for n, t in enumerate(draft.targets, start=1)]
     _grid_table(document, ["TT", "Chỉ tiêu", "Giá trị", "Đơn vị", "Năm"], rows, [1.0, 8.7, 2.0, 2.8, 2.0])
 
 
@@ -311,6 +318,9 @@ def _appendix(document, draft: Draft) -> None:
     if table.subtitle:
         p = _format(document.add_paragraph(), WD_ALIGN_PARAGRAPH.CENTER, after=6)
         _segments(p, table.subtitle, BODY_SIZE, italic=True)
+    if table.note:
+        p = _format(document.add_paragraph(), WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
+        _segments(p, table.note, TABLE_SIZE)
     extra = len(table.header) - 2
     unit = 2.0 if extra > 1 and table.header[2].lower().startswith("đơn vị") else 0.0
     rest = TEXT_WIDTH_CM - 1.0 - 6.0 - unit

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from assistant.draft.docx_writer import target_year
 from assistant.draft.model import Draft, Segment
 
 
@@ -75,13 +76,15 @@ def render_markdown(draft: Draft, style: MarkdownStyle) -> str:
         lines += ["---", "", "**BẢNG CHỈ TIÊU** (giá trị lấy từ kế hoạch mẫu: cần xem lại)", "",
                   "| TT | Chỉ tiêu | Giá trị | Đơn vị | Năm |", "|---|---|---|---|---|"]
         lines += [f"| {n} | {_cell(field(t.indicator))} | {style.mark(t.value, 'keep')} | {_cell(field(t.unit))} "
-                  f"| {_cell(field(t.year))} |" for n, t in enumerate(draft.targets, start=1)]
+                  f"| {_cell(_segments(target_year(t), style))} |" for n, t in enumerate(draft.targets, start=1)]
         lines.append("")
     if draft.appendix:
         table = draft.appendix
         lines += ["---", "", "**PHỤ LỤC**", "", f"**{_segments(table.title, style)}**", ""]
         if table.subtitle:
             lines += [f"*{_segments(table.subtitle, style)}*", ""]
+        if table.note:
+            lines += [_segments(table.note, style), ""]
         lines += ["| " + " | ".join(_cell(field(h)) for h in table.header) + " |", "|" + "---|" * len(table.header)]
         lines += ["| " + " | ".join(_cell(_segments(c, style)) for c in row) + " |" for row in table.rows]
         lines.append("")

@@ -13,12 +13,15 @@ REVIEW_PREFIX = "CẦN XEM LẠI"
 
 
 class DraftError(ValueError):
-    """Bad input: `option` names the command-line option (or field), `reason` says why."""
+    """Bad input: `option` names the command-line option (or field), `reason` says why.
+    `vietnamese`: the reason is already the Vietnamese sentence shown to the user (the checks
+    against the administrative map), so the web form shows it as it is."""
 
-    def __init__(self, option: str, reason: str) -> None:
+    def __init__(self, option: str, reason: str, vietnamese: bool = False) -> None:
         super().__init__(f"{option}: {reason}")
         self.option = option
         self.reason = reason
+        self.vietnamese = vietnamese
 
 
 @dataclass(frozen=True)
@@ -36,14 +39,15 @@ class Unit:
 @dataclass
 class DraftRequest:
     template: str  # a file path, a plan name known to the index/corpus, or "auto"
-    locality: str  # "phường Hòa An" (level word required)
-    parent: str = ""  # "thành phố Cần Thơ"
+    locality: str  # "phường Ninh Kiều", "ninh kieu": checked against the administrative map
+    parent: str = ""  # "thành phố Cần Thơ"; since 01/7/2025 the default is the province's UBND
     province: str = ""  # "Cần Thơ" or "thành phố Cần Thơ"
     based_on: str = ""  # "Kế hoạch số 87/KH-UBND ngày 26/9/2025 của UBND thành phố Cần Thơ"
     number: str = ""  # "87" or "87/KH-UBND"; blank leaves "Số:      /KH-UBND" for the văn thư
     date: str = ""  # dd/mm/yyyy
     signer: str = ""
     signer_title: str = ""  # "Phó Chủ tịch" | "Chủ tịch" (default: as in the template)
+    period: str = ""  # "2026-2030" or "2026"; default: from the draft's date (assistant.draft.period)
     index: str = "index"
     corpus: str = "corpus"
 
@@ -78,8 +82,10 @@ class TargetRow:
     indicator: str
     value: str  # as written in the template, to be checked
     unit: str
-    year: str
+    year: str  # carried forward to the new period ("2030"), or the template's with a review mark
     clause: str
+    template_year: str = ""  # the year the template set the value for
+    year_certain: bool = True  # False: a year inside the template's period, to be reviewed
 
 
 @dataclass
@@ -89,6 +95,7 @@ class Table:
     header: list[str]
     rows: list[list[list[Segment]]]  # rows of cells of segments
     group_rows: set[int] = field(default_factory=set)  # rows that are group headings (I, II, …)
+    note: list[Segment] = field(default_factory=list)  # a review note under the title (old years)
 
 
 @dataclass
@@ -109,6 +116,7 @@ class Draft:
     reviews: list[str] = field(default_factory=list)  # one line per kind of review left to do
     why: str = ""  # how the template was chosen (for --template auto)
     issue_date: date | None = None
+    period: str = ""  # the new plan's period ("2026 - 2030")
 
     def review_count(self) -> int:
         blocks = [*self.body, Block("x", self.summary), Block("x", self.signer)]

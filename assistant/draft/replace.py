@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.admin import REFORM_LABEL
 from assistant.draft.model import Segment, Unit, review
+from assistant.draft.period import YearShift
 from assistant.draft.units import PARTY_BODY
 from assistant.text import canonical, fold
 
@@ -93,6 +95,9 @@ _PARTY = {"tinh uy": "tỉnh", "thanh uy": "thành phố", "thi uy": "thị xã"
 _OCR_LEVEL_CONTEXT = {"ubnd", "ban", "toan", "cua", "ctia", "cta", "cila", "cia", "an", "hdnd", "uy", "trong", "tai",
                       "pho", "vi", "cap"}
 _UNIT_START = re.compile(r"\b(?:Phòng|Trung tâm)\s+(?=[A-ZĐ])")
+# Bodies that belong to a level (their owner word ends them): "Phòng VH-TT huyện", "Công an huyện".
+_BODY_START = re.compile(r"\b(?:Phòng|Trung tâm|Công an|Văn phòng|VP|Ban Chỉ đạo|BCĐ|Đài [Tt]ruyền thanh|Chi cục|"
+                         r"Kho bạc|Bảo hiểm xã hội|Hạt Kiểm lâm|Đội)\s+")
 _UNIT_WORD = re.compile(r"[\w&]+(?:-[\w&]+)*")
 _UNIT_STOP = {"về", "trong", "để", "có", "các", "tổ", "thực", "phối", "hướng", "lập", "tháo", "khắc", "theo", "tham",
               "chủ", "trên", "của", "với", "cho", "tại", "được", "đề", "và", "thuộc", "quản", "báo", "gửi", "xử", "kiểm"}
@@ -104,6 +109,9 @@ _UNIT_PATTERNS = [
 ]
 _PLACE = re.compile(r"\b(xã|phường|thị trấn|thị xã|huyện|tỉnh|thành phố|quận|thôn|ấp|khóm|khu phố)[ ]"
                     r"((?:\w+)(?:[ ]\w+){0,3})")
+_ABOLISHED_WORDS = re.compile(r"\b(?:[Hh]uyện(?: ủy| uỷ)?|HUYỆN|[Qq]uận(?: ủy| uỷ)?|QUẬN|[Tt]hị [Xx]ã|THỊ XÃ|[Tt]hị ủy|"
+                              r"[Tt]hị uỷ|[Tt]hị [Tt]rấn|THỊ TRẤN)\b")
+_ABOLISHED_OCR = re.compile(r"\b(?:huyen|thi xa|thi tran)\b")
 # Runs on the folded text (same offsets for NFC text), so the scan's "Nghi quyet s0 06-NQ/TU" counts.
 _DOC_REF = re.compile(r"(?:ke hoach|quyet dinh|nghi quyet|chuong trinh(?: hanh dong)?|cong van|chi thi|thong bao)"
                       r"\s+s\w{0,2}:?\s*[\w.\-]+\s*/\s*[\w\-./&]+")
@@ -121,6 +129,13 @@ class Substituter:
     new_number: str = ""  # "15/KH-UBND" or "…/KH-UBND"
     new_date_words: str = ""  # "ngày 05 tháng 3 năm 2026"
     known_places: set[str] = field(default_factory=set)  # folded names that need no review
+    years: YearShift | None = None  # the template's period → the new one
+    # Since 01/7/2025: level words of the template's abolished superior tier ("huyện") whose
+    # bodies ("Phòng VH-TT huyện") have no certain successor, and who may now take their place.
+    abolished_levels: tuple[str, ...] = ()
+    successor_bodies: str = ""  # "sở, ngành của tỉnh Đồng Tháp hoặc phòng chuyên môn của phường Sa Đéc"
+    successor_police: str = ""  # "Công an tỉnh Đồng Tháp hoặc Công an phường Sa Đéc"
+    two_tier: bool = False  # the draft is dated on or after 01/7/2025
 
     # -- matching helpers ---------------------------------------------------------------------
     def _tok_eq(self, tok: Tok, key: str) -> bool:
@@ -165,9 +180,12 @@ class Substituter:
         def free(start: int, end: int) -> bool:
             return all(end <= e.start or start >= e.end for e in edits if e.end > e.start) or start == end
 
+        self._abolished_bodies(text, edits, free)
         self._names(text, toks, edits, free)
         self._self_reference(text, edits, free)
         self._levels(text, toks, edits, free)
+        self._abolished_words(text, edits, free)
+        self._years(text, edits, free)
         for start, end in highlights:
             if free(start, end):
                 edits.append(Edit(start, end, [Segment(text[start:end], highlight=True)], "highlight"))
@@ -232,6 +250,70 @@ class Substituter:
         if has_level:
             return [Segment(f"{match_case(level_text.strip(), role.new.level)} {role.new.name}")]
         return [Segment(role.new.name)]
+
+    def _abolished_bodies(self, text: str, edits: list[Edit], free) -> None:
+        """"Phòng Văn hoá – Thông tin huyện", "Công an huyện", "Phòng VH TT TP" of a superior
+        unit abolished on 01/7/2025: no certain successor (which Sở? the ward's own office?),
+        so the body is replaced by a review note that quotes it."""
+        if not self.abolished_levels:
+            return
+        owners = {fold(level) for level in self.abolished_levels}
+        if "thanh pho" in owners:
+            owners.add("tp")
+        parent = next((r for r in self.roles if r.role == "parent"), None)
+        for m in _BODY_START.finditer(text):
+            name = _unit_name(text, m.start(), m.end())
+            end = m.start() + len(name)
+            owner = next((o for o in owners if fold(name).endswith(" " + o)), None)
+            if owner is None:
+                continue
+            after = re.match(r"\s+((?:[A-ZĐ]\w*)(?:\s+[A-ZĐ]\w*){0,3})", text[end:])
+            if after and parent and tuple(fold(w) for w in _TOKEN.findall(after.group(1))[:len(parent.name_keys)]) \
+                    == parent.name_keys:
+                words = _TOKEN.findall(after.group(1))[:len(parent.name_keys)]
+                end += text[end:].index(words[-1]) + len(words[-1])
+            if not free(m.start(), end):
+                continue
+            original = re.sub(r"\s+", " ", text[m.start():end])
+            instead = self.successor_police if fold(original).startswith("cong an") else self.successor_bodies
+            edits.append(Edit(m.start(), end, [review(f"«{original}» không còn từ {REFORM_LABEL}; ghi cơ quan "
+                                                      f"nay thay thế ({instead})")], "abolished"))
+
+    def _abolished_words(self, text: str, edits: list[Edit], free) -> None:
+        """Since 01/7/2025, a level word of the abolished tier left in the text ("trên toàn
+        huyện", "Huyện ủy", "thị trấn" of another unit) gets a note: no certain replacement."""
+        if not self.two_tier:
+            return
+        pattern = _ABOLISHED_OCR if self.ocr else _ABOLISHED_WORDS
+        source = fold(text) if self.ocr else text
+        if len(source) != len(text):
+            return
+        for m in pattern.finditer(source):
+            if not free(m.start(), m.end()):
+                continue
+            following = text[m.end():m.end() + 2]
+            if re.match(r" [A-ZĐ]", following):
+                continue  # "huyện Sơn Tịnh": a named unit, noted as another place
+            word = re.sub(r"\s+", " ", text[m.start():m.end()])
+            edits.append(Edit(m.end(), m.end(), [Segment(" "), review(f"«{word}»: cấp huyện, thị trấn không còn từ "
+                                                                      f"{REFORM_LABEL}; sửa hoặc bỏ")], "review"))
+            edits.append(Edit(m.start(), m.end(), [Segment(text[m.start():m.end()])], "abolished"))
+
+    def _years(self, text: str, edits: list[Edit], free) -> None:
+        """The template's period carried forward, except inside a cited document ("Quyết định
+        số 1132/QĐ-TTg … Chiến lược hạ tầng số đến năm 2025"): its title keeps its years."""
+        if not self.years:
+            return
+        folded = fold(text)
+        cited = [(m.start(), _sentence_end(text, m.end())) for m in _DOC_REF.finditer(folded)] \
+            if len(folded) == len(text) else []
+        for e in self.years.edits(text):
+            if any(a <= e.start < b for a, b in cited):
+                continue
+            if e.review:
+                edits.append(Edit(e.start, e.start, [Segment(" "), review(e.review)], "review"))
+            elif free(e.start, e.end):
+                edits.append(Edit(e.start, e.end, [Segment(e.replacement)] if e.replacement else [], "year"))
 
     def _self_reference(self, text: str, edits: list[Edit], free) -> None:
         """"Kế hoạch số: 2855/KH-UBND ngày 20 tháng 11 năm 2023" (the appendix of the template)."""
@@ -302,6 +384,8 @@ class Substituter:
         notes: list[str] = []
         units = []
         for m in _UNIT_START.finditer(text):
+            if any(e.kind == "abolished" and e.start <= m.start() < e.end for e in edits):
+                continue  # already replaced by a note
             name = _unit_name(text, m.start(), m.end())
             name = self.plain(name)
             if name and name not in units:

@@ -1,4 +1,5 @@
-"""Administrative units, levels and dates as the drafting options give them."""
+"""Level words, dates, numbers and signature titles as the drafting options give them (the
+units themselves are checked against the administrative map in assistant/draft/places.py)."""
 from __future__ import annotations
 
 import re
@@ -9,9 +10,6 @@ from assistant.text import fold, nfc
 
 # Level words, longest first so "thị xã" wins over "xã" and "thành phố" over nothing.
 LEVELS = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "tỉnh", "quận", "xã")
-COMMUNE_LEVELS = ("xã", "phường", "thị trấn", "đặc khu")
-# Cities run by the central government: their "province" is the city itself.
-CENTRAL_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"}
 # Party committee of each level ("Thị ủy Mường Lay" → "Đảng ủy phường Hòa An").
 PARTY_BODY = {"tỉnh": "Tỉnh ủy", "thành phố": "Thành ủy", "thị xã": "Thị ủy", "huyện": "Huyện ủy",
               "quận": "Quận ủy", "xã": "Đảng ủy xã", "phường": "Đảng ủy phường", "thị trấn": "Đảng ủy thị trấn"}
@@ -34,44 +32,6 @@ def split_unit(text: str) -> Unit | None:
 def _title(name: str) -> str:
     """Capitalise each syllable of a place name as written by the user ("hòa an" → "Hòa An")."""
     return " ".join(w[:1].upper() + w[1:] for w in name.split())
-
-
-def parse_locality(text: str) -> Unit:
-    unit = split_unit(text)
-    if not text or not text.strip():
-        raise DraftError("--locality", "missing; give the level and the name, e.g. \"phường Hòa An\"")
-    if unit is None:
-        raise DraftError("--locality", f"{text.strip()!r} has no level word; write e.g. \"phường {text.strip()}\" "
-                         "(xã, phường, thị trấn, thị xã)")
-    if unit.level not in COMMUNE_LEVELS + ("thị xã", "huyện", "quận", "thành phố"):
-        raise DraftError("--locality", f"{text.strip()!r}: a plan of a {unit.level} is not a local plan this tool drafts")
-    if not re.search(r"\w", unit.name):
-        raise DraftError("--locality", f"{text.strip()!r} has no name after the level word")
-    return unit
-
-
-def parse_parent(text: str) -> Unit | None:
-    if not text or not text.strip():
-        return None
-    unit = split_unit(text)
-    if unit is None:
-        raise DraftError("--parent", f"{text.strip()!r} has no level word; write e.g. \"thành phố Cần Thơ\" or "
-                         "\"tỉnh An Giang\"")
-    return unit
-
-
-def parse_province(text: str, parent: Unit | None) -> Unit | None:
-    """The province named by --province ("An Giang", "tỉnh An Giang", "thành phố Cần Thơ"), else the
-    parent when it is itself a province or a central city; else None (left for review)."""
-    if text and text.strip():
-        unit = split_unit(text)
-        if unit is None:
-            name = _title(re.sub(r"\s+", " ", nfc(text)).strip(" ,.;"))
-            return Unit("thành phố" if fold(name) in CENTRAL_CITIES else "tỉnh", name)
-        return unit
-    if parent and (parent.level == "tỉnh" or (parent.level == "thành phố" and fold(parent.name) in CENTRAL_CITIES)):
-        return parent
-    return None
 
 
 def parse_date(text: str) -> date | None:
