@@ -139,7 +139,7 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
         return PlanMatch(exact, True)
     folded = fold(text)
     aliased = with_aliases(folded)
-    padded = _padded(aliased)
+    padded = _padded(aliased) + _reform_names(text)
     scores = {c.source: 0.0 for c in all_cards}
     spans: list[tuple[int, int]] = []
 
@@ -208,6 +208,24 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
     close = [s for s in ranked if scores[s] >= best - 1.0 and scores[s] >= 1.0]
     confident = len(close) == 1 and best >= 2.0
     return PlanMatch(close[:8], confident, False, _place_spans(padded, folded, place_groups), scores)
+
+
+_LEVEL_WORD = re.compile(r"\b(?:xa|phuong|thi tran|thi xa|huyen|quan|dac khu)\s+[a-z0-9]")
+
+
+def _reform_names(question: str) -> str:
+    """Names of the units on the other side of the 2025 reform from those the question names
+    (the old communes of a current xã, the new xã of an old one), padded for matching."""
+    if not _LEVEL_WORD.search(fold(question)):
+        return ""
+    try:
+        from assistant.admin import reform_links
+
+        links = reform_links(question)
+    except Exception:  # no map data: match on the names as written
+        return ""
+    names = [_PLACE_LEVEL.sub("", fold(name)) for link in links for name in link.names()[1:]]
+    return "".join(_padded(name) for name in names if name)
 
 
 def _clear(owners: list[str], scores: dict[str, float]) -> bool:

@@ -33,7 +33,7 @@ SLOT_CUES: list[tuple[str, str]] = [
                r"|\bsigner\b|\bsign(?:ed|s)? (?:the|it|this)\b|\bchuc danh\b|\bchuc vu\b"),
     ("issuer", r"\b(?:co quan|don vi|ai|cap) nao ban hanh\b|\bdo (?:ai|co quan nao) ban hanh\b|\bai ban hanh\b"
                r"|\bcua co quan nao\b|\bissued by\b|\bwhich (?:body|agency|authority) issued\b|\bwho issued\b"
-               r"|\bla ket luan cua ai\b|\bket luan cua ai\b"),
+               ),
     ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\b(?:duoc gui|co gui|gui cho|gui toi)\b|\brecipients?\b"
                    r"|\bsent to\b|\bgui (?:cho )?nhung (?:co quan|don vi|ai)\b"),
     ("addressees", r"\bkinh gui\b|\baddressed to\b"),
@@ -65,7 +65,8 @@ SLOT_CUES: list[tuple[str, str]] = [
     ("quantity", r"\bbao nhieu\b|\bmay (?:diem|xa|phuong|ho|nguoi|don vi|muc|tram|khu|cum|lan|ngay)\b|\bty le\b|\bchi tieu\b"
                  r"|\bmuc tieu\b|\bdat (?:toi thieu|it nhat|tren)\b|\bhow many\b|\bhow much\b|\bwhat (?:share|percent"
                  r"|proportion|rate|target)|\bpercent|\btarget|\bgoal\b|\bminimum\b|\bat least\b"),
-    ("person", r"\bten (?:la )?gi\b|\bho ten\b|\bten cua\b|\bla ai\b|\bwho is the\b|\bwhat is the name\b"),
+    ("person", r"\bten (?:la )?gi\b|\bho ten\b|\bten cua\b|\bla ai\b|\bwho is the\b|\bwhat is the name\b"
+               r"|\bket luan cua ai\b|\bcua (?:dong chi|ong|ba) nao\b|\bwhose\b"),
     ("duties", r"\bnhiem vu (?:gi|nao)\b|\bphai (?:lam|thuc hien|chuan bi) (?:gi|nhung gi)\b|\blam gi\b|\bnhung viec gi\b"
                r"|\bviec gi\b|\btrach nhiem gi\b|\byeu cau (?:gi|nhung gi)\b|\bduoc giao (?:gi|nhiem vu gi|nhung gi)\b"
                r"|\bco nhiem vu\b|\bchuan bi gi\b|\bwhat (?:must|should|does|tasks|duties|is .* required)\b|\bduties\b"

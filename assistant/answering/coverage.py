@@ -44,8 +44,18 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     else:
         text = apply_synonyms(info.query or info.text, keep_original=False)
     accented = has_diacritics(text)
-    return [w for w in _syllables(text, accented) if fold(w) not in names and fold(w) not in level_words
-            and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
+    words = [w for w in _syllables(text, accented) if fold(w) not in names and fold(w) not in level_words
+             and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
+    if len(plans) == 1:
+        # Words that only repeat the plan's own title name the plan, not the fact asked
+        # ("Kinh phí thực hiện Kế hoạch triển khai thi hành Luật Việc làm … từ nguồn nào?").
+        from assistant.plan_match import cards
+
+        title = set(cards(plans)[0].topic)
+        rest = [w for w in words if fold(w) not in title]
+        if len(rest) >= 2:
+            words = rest
+    return words
 
 
 def coverage(words: list[str], clause: Clause) -> float:

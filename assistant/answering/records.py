@@ -165,6 +165,8 @@ class TaskReader:
                           and (not amount or re.search(MONEY, fold(f.value)))]
                 if not fields:
                     continue
+                if context.info.actor and not _task_of(task, context.info.actor):
+                    continue  # the unit asked about is not the one this task belongs to
                 ranks = [rank_of[(plan.source, cid)] for cid in {task.clause, *(f.clause for f in task.fields)}
                          if (plan.source, cid) in rank_of]
                 if not ranks:
@@ -186,6 +188,11 @@ class TaskReader:
             f"{field.label}: {field.value}"
         hits = [Hit(task.source, clauses[cid], 1.0) for cid in dict.fromkeys([field.clause]) if cid in clauses]
         return [Finding(slot, text + " {0}", hits, score, self.name)] if hits else []
+
+
+def _task_of(task: Task, actor: str) -> bool:
+    who = [task.title, *task.path, *(f.value for f in task.fields if f.role in {"lead", "leader"})]
+    return any(same_unit(actor, name) or fold(actor) in fold(name) for name in who)
 
 
 def _plans_of(context: Context):

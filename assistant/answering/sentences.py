@@ -77,9 +77,20 @@ def quote_part(clause: Clause, part: str, english: bool, words: list[str] | None
     return text[:1].upper() + text[1:]
 
 
-def candidate_parts(hits: list[Hit]) -> list[tuple[int, Hit, str]]:
+_FRAME_LINES = re.compile(r"^(?:can cu|thuc hien (?:quyet dinh|ke hoach|nghi quyet|chi thi|cong van|thong bao)|tren day la"
+                          r"|theo de nghi)\b")
+
+
+def candidate_parts(hits: list[Hit], titles: bool = False) -> list[tuple[int, Hit, str]]:
+    """Sentence parts of the retrieved clauses; the title, the basis lines ("Căn cứ …") and the
+    closing "Trên đây là …" frame the document and state none of its facts (a title does name
+    the person whose conclusions a notice records: `titles` keeps it)."""
     out = []
     for rank, hit in enumerate(hits):
+        framing = (hit.clause.kind == "title" and len(hit.clause.text) <= 300 and not titles) \
+            or _FRAME_LINES.match(fold(hit.clause.text))
+        if framing:
+            continue
         parts = [hit.clause.text] if hit.clause.kind == "row" else (split_parts(hit.clause.text) or [hit.clause.text])
         for part in parts:
             out.append((rank, hit, part))
@@ -100,7 +111,7 @@ class SentenceReader:
                                                        r"|\bwhen\b|\bwhat year\b|\bgiai doan\b", info.folded)
         actor = fold(info.actor)
         scored = []
-        for rank, hit, part in candidate_parts(context.hits[:8]):
+        for rank, hit, part in candidate_parts(context.hits[:8], titles=slot == "person"):
             folded = fold(part)
             heading = fold(" ".join(hit.clause.path))
             evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded))

@@ -381,8 +381,8 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
     meta.parent_unit = _parent_unit(meta.parent_documents)
     # A commune's province is the one its text names; a tỉnh (or a city whose UBND heads the
     # header with no parent line) is its own.
-    meta.province = meta.locality_name if meta.level == "tỉnh" else "" if meta.level == "thành phố" and issuers \
-        else _province(all_text)
+    meta.province = meta.locality_name if meta.level == "tỉnh" or _is_province_city(meta) else \
+        "" if meta.level == "thành phố" and issuers else _province(all_text)
     meta.replaces = [c.text for c in clauses if "thay the" in fold(c.text) and "ke hoach so" in fold(c.text)]
 
     meta.signer, meta.signer_title = _signature(closing)
@@ -396,6 +396,18 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
     meta.recipients = _recipients(closing)
     meta.addressees = _addressees(clauses)
     return meta
+
+
+def _is_province_city(meta: PlanMetadata) -> bool:
+    """A city under the central government (Hà Nội, Cần Thơ…) is a province; the map says which."""
+    if meta.level != "thành phố" or not meta.locality_name:
+        return False
+    try:
+        from assistant.admin import is_province_name
+
+        return is_province_name(meta.locality_name)
+    except Exception:  # the map's data missing: leave the province unset rather than guess
+        return False
 
 
 def _recipients(closing: list[Clause]) -> list[str]:
