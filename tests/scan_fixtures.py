@@ -258,3 +258,57 @@ def png_bytes(page: Image.Image) -> bytes:
     buffer = io.BytesIO()
     page.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def text_pdf(pages: list[list[str]], path: Path) -> Path:
+    """A PDF with a text layer (pypdf, a Type0 font with a ToUnicode map): one line per paragraph."""
+    from tests.test_loaders import make_pdf
+
+    make_pdf(pages).write(path)
+    return path
+
+
+def form_pdf(pages: list[list[str]], fields: dict[str, tuple[str, tuple[float, float, float, float]]],
+             path: Path, appearance: bool = True) -> Path:
+    """A text PDF whose blanks are filled only by AcroForm text fields, as signing software does:
+    `fields` maps a field name to (value, /Rect). With `appearance`, each widget carries an
+    appearance stream drawing the value (what real signed PDFs have); without, only /V."""
+    from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
+                               NumberObject, TextStringObject)
+
+    from tests.test_loaders import make_pdf
+
+    writer = make_pdf(pages)
+    page = writer.pages[0]
+    font = page["/Resources"]["/Font"]["/F1"]
+    widgets = ArrayObject()
+    for name, (value, rect) in fields.items():
+        widget = DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Tx"),
+            NameObject("/T"): TextStringObject(name),
+            NameObject("/V"): TextStringObject(value),
+            NameObject("/F"): NumberObject(4),  # printed
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in rect]),
+            NameObject("/DA"): TextStringObject("/F1 12 Tf 0 g"),
+        })
+        if appearance:
+            stream = DecodedStreamObject()
+            stream.set_data(f"/Tx BMC BT /F1 12 Tf 2 4 Td <{value.encode('utf-16-be').hex()}> Tj ET EMC".encode())
+            stream.update({
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(rect[2] - rect[0]),
+                                                  FloatObject(rect[3] - rect[1])]),
+                NameObject("/Resources"): DictionaryObject(
+                    {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}),
+            })
+            widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): writer._add_object(stream)})
+        reference = writer._add_object(widget)
+        widget[NameObject("/P")] = page.indirect_reference
+        widgets.append(reference)
+    page[NameObject("/Annots")] = widgets
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject(widgets)})
+    writer.write(path)
+    return path
