@@ -30,10 +30,13 @@ def _print_json_lines(rows) -> None:
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_clauses(args: argparse.Namespace) -> int:
+    from assistant.ingest.ocr import OcrOptions, cache_dir_for
     from assistant.ingest.pipeline import read_plan
 
+    # A scan is OCR'd once: the text is kept in (and reused from) the index folder's OCR cache.
+    ocr = OcrOptions(cache_dir=cache_dir_for(Path(args.index)), progress=None if args.json else _page_note)
     try:
-        plan = read_plan(Path(args.file))
+        plan = read_plan(Path(args.file), ocr=ocr)
     except LoadError as error:
         return _fail(str(error))
     if args.json:
@@ -52,16 +55,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     index_dir = Path(args.index)
     if args.rebuild and index_dir.exists():
-        import shutil
-
-        shutil.rmtree(index_dir)
+        _empty_keeping_ocr_cache(index_dir)
     paths = [Path(p) for p in (args.paths or ["corpus"])]
     missing = [p for p in paths if not p.exists()]
     indexer = Indexer(index_dir, Embedder)
     progress = None if args.quiet else _ProgressBar()
     try:
         report = indexer.ingest([p for p in paths if p.exists()], prune=args.prune,
-                                progress=progress)
+                                progress=progress, page_progress=progress.page if progress else None)
         if progress is not None:
             progress.finish()
     except EmbedderUnavailable as error:
@@ -79,12 +80,53 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else 0
 
 
+def _empty_keeping_ocr_cache(index_dir: Path) -> None:
+    """--rebuild: everything goes except the OCR cache (OCR text depends only on the file)."""
+    import shutil
+
+    from assistant.ingest.ocr import cache_dir_for
+
+    keep = cache_dir_for(index_dir)
+    for child in index_dir.iterdir():
+        if keep is not None and child.resolve() == keep.resolve():
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _page_note(path: Path, done: int, total: int) -> None:
+    if done < total:
+        print(f"{path}: OCR trang {done + 1}/{total}…", file=sys.stderr, flush=True)
+
+
 class _ProgressBar:
     """A tqdm bar on stderr fed by the indexer's "[i/N] source" messages; other messages
-    (repairs after an interrupted run) are printed above the bar."""
+    (repairs after an interrupted run) are printed above the bar. OCR'd files get a second bar,
+    one step per page."""
 
     def __init__(self) -> None:
         self._bar = None
+        self._pages = None
+        self._pages_of: Path | None = None
+
+    def page(self, path: Path, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if self._pages is None or self._pages_of != path:
+            self._close_pages()
+            self._pages = tqdm(total=total, unit="trang", desc=f"OCR {Path(path).name[-40:]}", file=sys.stderr,
+                               dynamic_ncols=True, leave=False, position=1)
+            self._pages_of = path
+        self._pages.update(done - self._pages.n)
+        if done >= total:
+            self._close_pages()
+
+    def _close_pages(self) -> None:
+        if self._pages is not None:
+            self._pages.close()
+            self._pages, self._pages_of = None, None
 
     def __call__(self, message: str) -> None:
         import re
@@ -102,6 +144,7 @@ class _ProgressBar:
         self._bar.update(done - 1 - self._bar.n)  # the message announces file `done`, not yet indexed
 
     def finish(self) -> None:
+        self._close_pages()
         if self._bar is not None:
             self._bar.update(self._bar.total - self._bar.n)
             self._bar.close()
@@ -220,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("clauses", help="print the clause tree of one file")
+    p = with_index(sub.add_parser("clauses", help="print the clause tree of one file"))
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_clauses)

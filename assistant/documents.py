@@ -15,13 +15,20 @@ class LoadedDocument:
 
     `page_starts[i]` is the character offset where page i+1 begins (empty when the format has
     no pages), so a clause's page is found from its span without re-reading the file.
+    `ocr_pages` lists the pages (1-based) whose text was read by OCR rather than from a text
+    layer: all pages of an image or a scan, some of a mixed PDF, none otherwise.
     """
 
     path: Path
     text: str
-    format: str  # "txt", "md", "pdf", "docx"
+    format: str  # "txt", "md", "pdf", "docx", "doc", "odt", "rtf", "png", "jpg", "jpeg", "tif", "tiff"
     page_starts: tuple[int, ...] = ()
     encoding: str = "utf-8"
+    ocr_pages: tuple[int, ...] = ()
+
+    @property
+    def from_ocr(self) -> bool:
+        return bool(self.ocr_pages)
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
@@ -85,3 +92,4 @@ class Plan:
     metadata: PlanMetadata
     clauses: list[Clause]
     sha256: str = ""
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR (LoadedDocument.ocr_pages)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.documents import LoadError, Plan
+from assistant.ingest.ocr import OcrOptions, PageProgress, cache_dir_for
 from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, read_plan
 from assistant.retrieval.dense import DenseIndex, vector_id
 from assistant.retrieval.tokenize import document_tokens
@@ -88,6 +89,7 @@ class Indexer:
         self._dense: DenseIndex | None = None
         self._cache: VectorCache | None = None
         self._lock_depth = 0
+        self._ocr = OcrOptions(cache_dir=cache_dir_for(self.index_dir))
 
     @property
     def embedder(self):
@@ -114,7 +116,10 @@ class Indexer:
         return self._dense
 
     def ingest(self, paths: list[Path], prune: bool = False, progress: Callable[[str], None] | None = None,
-               max_bytes: int | None = None) -> IngestReport:
+               max_bytes: int | None = None, page_progress: PageProgress | None = None) -> IngestReport:
+        """`page_progress(file, pages done, pages)` hears about each OCR'd page; OCR text is cached
+        in the index folder (ocr.cache_dir_for), so a re-ingest never reads a page twice."""
+        self._ocr = OcrOptions(cache_dir=cache_dir_for(self.index_dir), progress=page_progress)
         with self._locked(progress):
             return self._ingest(paths, prune, progress, max_bytes)
 
@@ -170,7 +175,7 @@ class Indexer:
             group = []
             for number, path in enumerate(files[start:start + PREFETCH_PLANS], start=start + 1):
                 try:
-                    group.append((number, path, read_plan(path, max_bytes=max_bytes)))
+                    group.append((number, path, read_plan(path, max_bytes=max_bytes, ocr=self._ocr)))
                 except LoadError as error:
                     group.append((number, path, error))
             passages = []

@@ -135,6 +135,7 @@ class PlanStore:
             "metadata": asdict(plan.metadata),
             "clauses": [clause_to_dict(c) for c in plan.clauses],
             "tokens": tokens,
+            "ocr_pages": list(plan.ocr_pages),
         })
 
     def remove(self, source: str) -> None:
@@ -151,6 +152,7 @@ class PlanStore:
             metadata=PlanMetadata(**data["metadata"]),
             clauses=[clause_from_dict(c) for c in data["clauses"]],
             sha256=data["sha256"],
+            ocr_pages=tuple(data.get("ocr_pages", ())),
         )
         return plan, data["tokens"]
 

@@ -331,13 +331,13 @@ def test_pdf_with_user_password(tmp_path):
     assert load_error(path).endswith("encrypted PDF")
 
 
-def test_pdf_without_text_layer(tmp_path):
+def test_pdf_with_blank_pages_only(tmp_path):
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
     writer.add_blank_page(595, 842)
-    path = tmp_path / "scan.pdf"
+    path = tmp_path / "blank.pdf"
     writer.write(path)
-    assert "no text layer (scanned PDF?)" in load_error(path)
+    assert load_error(path).endswith("no text layer and no page images (blank PDF?)")  # nothing to OCR
 
 
 @pytest.mark.parametrize("fraction", [0.3, 0.6, 0.95])
@@ -467,10 +467,11 @@ def test_file_too_large(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("name", "shown"), [("cu.doc", ".doc"), ("a.xyz", ".xyz"), ("README", "(none)")]
+    ("name", "shown"), [("cu.wpd", ".wpd"), ("a.xyz", ".xyz"), ("README", "(none)")]
 )
 def test_unsupported_suffix(tmp_path, name, shown):
     message = load_error(write(tmp_path, name, REPORT.encode()))
     assert message.endswith(
-        f"unsupported file type '{shown}' (supported: .txt, .md, .pdf, .docx)"
+        f"unsupported file type '{shown}' (supported: .txt, .md, .pdf, .docx, .doc, .odt, .rtf, "
+        f".png, .jpg, .jpeg, .tif, .tiff)"
     )

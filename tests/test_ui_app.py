@@ -157,7 +157,11 @@ def test_safe_names_stay_inside_the_upload_folder(tmp_path):
 
 def test_loader_errors_become_vietnamese_reasons(tmp_path):
     path = tmp_path / "x.pdf"
-    assert uploads.load_error_reason(f"{path}: no text layer (scanned PDF?)", path).startswith("PDF không có lớp chữ")
+    assert uploads.load_error_reason(f"{path}: no text layer and no page images (blank PDF?)", path).startswith(
+        "PDF không có chữ")
+    missing = f"{path}: OCR of scans and images needs the program 'tesseract', which is not installed " \
+              f"(Debian package tesseract-ocr; run `make setup` as root)"
+    assert "tesseract-ocr" in uploads.load_error_reason(missing, path)
     assert uploads.load_error_reason(f"{path}: empty file", path) == "tệp trống (không có chữ)"
     reason = uploads.load_error_reason(f"{path}: something new", path)
     assert str(path) not in reason and "something new" in reason

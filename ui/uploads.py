@@ -1,7 +1,7 @@
 """Checks on uploaded files, with reasons in Vietnamese, and their safe storage.
 
 A file is refused before anything in the index changes when its name is a path (`../`), its type
-is not one of .txt / .md / .pdf / .docx, it is empty, larger than the limit
+is not one of SUPPORTED_SUFFIXES (text, PDF, Word/OpenDocument/RTF, page images), it is empty, larger than the limit
 (`ASSISTANT_UPLOAD_MAX_MB`, default 50) or binary behind a text extension, or the loader cannot
 read it. Accepted files are stored under `uploads/` at the repository root (or
 `ASSISTANT_UPLOAD_DIR`) with a sanitised name that can never leave that folder.
@@ -16,9 +16,10 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from assistant.ingest.office import is_encrypted_ooxml
 from assistant.ingest.pipeline import REPO_ROOT
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".doc", ".odt", ".rtf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 DEFAULT_MAX_MB = 50.0
 _MB = 1024 * 1024
 _SNIFF = 64 * 1024
@@ -102,8 +103,10 @@ def check_file(path: Path, name: str, max_bytes: int | None = None) -> str:
             raise UploadRejected(name, "tệp trống (chỉ có khoảng trắng)")
     elif suffix == ".pdf" and b"%PDF-" not in head[:1024]:
         raise UploadRejected(name, "không phải tệp PDF hợp lệ (thiếu phần đầu %PDF)")
+    elif suffix == ".docx" and is_encrypted_ooxml(path):
+        raise UploadRejected(name, "tài liệu có mật khẩu; hãy bỏ mật khẩu, lưu lại rồi tải lên")
     elif suffix == ".docx" and not zipfile.is_zipfile(path):
-        raise UploadRejected(name, "không phải tệp .docx hợp lệ (tệp .doc cũ cần lưu lại dưới dạng .docx)")
+        raise UploadRejected(name, "không phải tệp .docx hợp lệ (tệp Word cũ hãy tải lên với đuôi .doc)")
     return stored
 
 
@@ -124,7 +127,16 @@ _LOAD_REASONS = [
     ("file too large", "tệp quá lớn"),
     ("unrecognised text encoding", "không nhận ra bảng mã chữ (không phải UTF-8, UTF-16, Windows-1258, VNI hay TCVN3)"),
     ("invalid utf-16", "văn bản UTF-16 bị lỗi"),
-    ("no text layer", "PDF không có lớp chữ (bản scan?) — cần nhận dạng chữ (OCR) trước khi tải lên"),
+    ("no text layer", "PDF không có chữ và không có ảnh trang (tệp trắng?)"),
+    ("no text found by ocr", "nhận dạng chữ (OCR) không tìm thấy chữ nào (ảnh không có chữ, hoặc quá mờ)"),
+    ("pages need ocr", "bản scan quá nhiều trang cần nhận dạng chữ (OCR); hãy tách tệp hoặc tăng ASSISTANT_OCR_MAX_PAGES"),
+    ("password-protected", "tài liệu có mật khẩu; hãy bỏ mật khẩu, lưu lại rồi tải lên"),
+    ("libreoffice did not finish", "LibreOffice chuyển đổi tệp quá lâu (tệp hỏng hoặc bất thường?)"),
+    ("libreoffice could not convert", "LibreOffice không chuyển đổi được tệp (tệp hỏng hoặc không phải tài liệu Word/OpenDocument/RTF)"),
+    ("not a readable image", "tệp ảnh bị hỏng hoặc không đọc được"),
+    ("debian package", None),  # a missing program: the reason names the package (see below)
+    ("ocr of page", "nhận dạng chữ (OCR) một trang bị lỗi"),
+    ("rendering page", "không dựng được trang PDF để nhận dạng chữ"),
     ("encrypted pdf", "PDF có mật khẩu, không đọc được"),
     ("not a readable pdf", "tệp PDF bị hỏng hoặc không đọc được"),
     ("not a readable docx", "tệp .docx bị hỏng hoặc không đọc được"),
@@ -141,8 +153,15 @@ def load_error_reason(message: str, path: Path | None = None) -> str:
     lowered = text.lower()
     for needle, reason in _LOAD_REASONS:
         if needle in lowered:
-            return reason
+            return reason or _missing_program_reason(text)
     return f"không đọc được tệp ({text.rsplit(': ', 1)[-1] if ': ' in text else text})"
+
+
+def _missing_program_reason(text: str) -> str:
+    package = re.search(r"Debian package ([\w.+-]+)", text)
+    name = package.group(1) if package else "?"
+    return (f"máy chủ chưa cài gói {name} cần cho định dạng này (quản trị chạy `make setup` với quyền root); "
+            f"các định dạng khác vẫn dùng được")
 
 
 # -- storage -------------------------------------------------------------------------------------

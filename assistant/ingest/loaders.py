@@ -1,4 +1,9 @@
-"""Turn a file (.txt, .md, .pdf, .docx) into a LoadedDocument; every failure is a LoadError."""
+"""Turn a file into a LoadedDocument; every failure is a LoadError.
+
+Text (.txt, .md) and DOCX are read here; PDF page by page in pdf.py (OCR where there is no usable
+text layer), page images through OCR in images.py, .doc/.odt/.rtf converted to DOCX by LibreOffice
+in office.py. `ocr` says where OCR text is cached and who hears about each page.
+"""
 from __future__ import annotations
 
 import codecs
@@ -7,20 +12,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docx
-import pypdf
 from docx.document import Document as DocxDocument
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
-from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.documents import LoadedDocument, LoadError
+from assistant.ingest import office
 from assistant.ingest.encodings import guess_decoding
+from assistant.ingest.images import IMAGE_SUFFIXES, load_image
 from assistant.ingest.markdown import normalize_markdown
+from assistant.ingest.ocr import OcrOptions
+from assistant.ingest.pdf import load_pdf
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", *office.OFFICE_SUFFIXES, *IMAGE_SUFFIXES)
 _MB = 1024 * 1024
-_PAGE_SEPARATOR = "\n\n"
 _NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
 _TEXT_BOXES = etree.XPath(".//w:txbxContent[not(ancestor::mc:Fallback)]", namespaces=_NS)
@@ -31,11 +37,15 @@ _MAX_CONTROL_RATIO = 0.05
 _BINARY_SAMPLE = 64 * 1024
 
 
-def load(path: Path, max_bytes: int = 50 * _MB) -> LoadedDocument:
+def load(path: Path, max_bytes: int = 50 * _MB, ocr: OcrOptions | None = None) -> LoadedDocument:
     """Read one file; raise LoadError("<path>: <reason>") when it cannot be turned into text."""
     path = Path(path)
     suffix = path.suffix.lower()
     _check_file(path, suffix, max_bytes)
+    if suffix == ".pdf":
+        return load_pdf(path, ocr)
+    if suffix in IMAGE_SUFFIXES:
+        return load_image(path, ocr)
     return _LOADERS[suffix](path)
 
 
@@ -125,55 +135,34 @@ def _reject_binary(path: Path, text: str) -> None:
         raise LoadError(f"{path}: binary content, not text")
 
 
-# --- PDF -----------------------------------------------------------------------------------
-
-
-def _load_pdf(path: Path) -> LoadedDocument:
-    pages = _pdf_page_texts(path)
-    if not any(page.strip() for page in pages):
-        raise LoadError(f"{path}: no text layer (scanned PDF?)")
-    starts, offset = [], 0
-    for page in pages:
-        starts.append(offset)
-        offset += len(page) + len(_PAGE_SEPARATOR)
-    return LoadedDocument(path, _PAGE_SEPARATOR.join(pages), "pdf", page_starts=tuple(starts))
-
-
-def _pdf_page_texts(path: Path) -> list[str]:
-    # pypdf signals damage with many exception types (its own, ValueError, KeyError, zlib...),
-    # and this is untrusted input, so any failure while parsing means "not readable".
-    try:
-        reader = pypdf.PdfReader(path)
-        _unlock(path, reader)
-        return [_normalise_newlines(page.extract_text() or "") for page in reader.pages]
-    except LoadError:
-        raise
-    except (DependencyError, FileNotDecryptedError) as error:
-        raise LoadError(f"{path}: encrypted PDF ({error})") from error
-    except Exception as error:
-        raise LoadError(f"{path}: not a readable PDF ({type(error).__name__}: {error})") from error
-
-
-def _unlock(path: Path, reader: pypdf.PdfReader) -> None:
-    """Open PDFs protected only by an owner password; refuse those that need a user password."""
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise LoadError(f"{path}: encrypted PDF")
-
-
 # --- DOCX ----------------------------------------------------------------------------------
 
 
 def _load_docx(path: Path) -> LoadedDocument:
+    if office.is_encrypted_ooxml(path):
+        raise LoadError(f"{path}: password-protected document (remove the password and save it again)")
+    return LoadedDocument(path, _docx_text(path, path, "DOCX"), "docx")
+
+
+def _load_office(path: Path) -> LoadedDocument:
+    """.doc/.odt/.rtf: LibreOffice makes a .docx, read like any other (tables included)."""
+    with office.converted_to_docx(path) as converted:
+        text = _docx_text(converted, path, f"{path.suffix.lower()[1:]} (converted by LibreOffice)")
+    return LoadedDocument(path, text, path.suffix.lower()[1:])
+
+
+def _docx_text(source: Path, path: Path, kind: str) -> str:
+    """Lines of the .docx at `source`; errors name `path`, the file the user gave."""
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(str(source))
         units = [unit for block in _body_blocks(document) for unit in _block_units(block)]
     except Exception as error:  # zip, XML and package errors all mean a damaged file
-        raise LoadError(f"{path}: not a readable DOCX ({type(error).__name__}: {error})") from error
+        raise LoadError(f"{path}: not a readable {kind} ({type(error).__name__}: {error})") from error
     # A docx paragraph is a paragraph (no hard wraps): blank lines keep them apart for the
     # segmenter; the rows of one table stay on consecutive lines.
     text = _normalise_newlines("\n\n".join(units))
     _require_text(path, text)
-    return LoadedDocument(path, text, "docx")
+    return text
 
 
 def _body_blocks(document: DocxDocument) -> Iterator[Paragraph | Table]:
@@ -251,6 +240,6 @@ def _cell_text(cell: _Cell) -> str:
 _LOADERS: dict[str, Callable[[Path], LoadedDocument]] = {
     ".txt": _load_text,
     ".md": _load_markdown,
-    ".pdf": _load_pdf,
     ".docx": _load_docx,
+    **{suffix: _load_office for suffix in office.OFFICE_SUFFIXES},
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 from assistant.documents import LoadedDocument, Plan
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load
 from assistant.ingest.metadata import extract_metadata
+from assistant.ingest.ocr import OcrOptions
 from assistant.ingest.segment import segment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -23,11 +24,13 @@ def display_source(path: Path) -> str:
 def plan_from_document(document: LoadedDocument, source: str | None = None) -> Plan:
     clauses = segment(document)
     digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-    return Plan(source or display_source(document.path), extract_metadata(clauses), clauses, digest)
+    return Plan(source or display_source(document.path), extract_metadata(clauses), clauses, digest,
+                ocr_pages=document.ocr_pages)
 
 
-def read_plan(path: Path, max_bytes: int | None = None) -> Plan:
-    document = load(path) if max_bytes is None else load(path, max_bytes=max_bytes)
+def read_plan(path: Path, max_bytes: int | None = None, ocr: OcrOptions | None = None) -> Plan:
+    """`ocr`: where OCR text is cached and who hears of each page (ocr.OcrOptions)."""
+    document = load(path, ocr=ocr) if max_bytes is None else load(path, max_bytes=max_bytes, ocr=ocr)
     return plan_from_document(document)
 
 

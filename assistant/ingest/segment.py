@@ -396,7 +396,7 @@ def _region_of(block: _Block) -> str | None:
 def segment(document: LoadedDocument) -> list[Clause]:
     """Clause tree of one document, in document order."""
     tree = _Tree(document)
-    blocks = _blocks(document.text, blank_ends_paragraph=document.format in {"docx", "md"})
+    blocks = _blocks(document.text, blank_ends_paragraph=document.format in {"docx", "md", "doc", "odt", "rtf"})
     region = "preamble"
     i = 0
     while i < len(blocks):
