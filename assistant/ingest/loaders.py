@@ -24,6 +24,7 @@ from assistant.ingest.images import IMAGE_SUFFIXES, load_image
 from assistant.ingest.markdown import normalize_markdown
 from assistant.ingest.ocr import OcrOptions
 from assistant.ingest.pdf import load_pdf
+from assistant.text import fold
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx", *office.OFFICE_SUFFIXES, *IMAGE_SUFFIXES)
 _MB = 1024 * 1024
@@ -180,7 +181,10 @@ def _block_units(block: Paragraph | Table) -> list[str]:
     paragraph (and the paragraphs of text boxes anchored in it, which python-docx does not
     read: trích yếu lines often sit in one), or a table: its rows, one per line."""
     if isinstance(block, Paragraph):
-        return [line for line in [block.text, *_text_box_lines(block)] if line.strip()]
+        # Tabs inside a paragraph lay out two columns (the header block of .doc files):
+        # each column is a line of its own, never a table row.
+        columns = [part for part in re.split(r"\t+", block.text) if part.strip()]
+        return [line for line in [*columns, *_text_box_lines(block)] if line.strip()]
     rows = _table_rows(block)
     if _is_layout_table(rows):
         # The header block or the signature block laid out in a table: each paragraph of each
@@ -202,8 +206,12 @@ def _text_box_lines(paragraph: Paragraph) -> list[str]:
 
 
 def _is_layout_table(rows: list[list[str]]) -> bool:
-    """Two columns at most and a few rows: a page layout, not a table of data."""
-    return len(rows) <= 4 and all(sum(1 for cell in row if cell.strip()) <= 2 for row in rows)
+    """Two columns at most, and a few rows or the header or signature block's own words: a page
+    layout, not a table of data."""
+    if not all(sum(1 for cell in row if cell.strip()) <= 2 for row in rows):
+        return False
+    text = fold(" ".join(cell for row in rows for cell in row))
+    return len(rows) <= 4 or (len(rows) <= 8 and re.search(r"cong hoa xa hoi|noi nhan|doc lap", text) is not None)
 
 
 def _table_rows(table: Table) -> list[list[str]]:

@@ -184,6 +184,8 @@ def _issuer_lines(header: list[Clause]) -> list[str]:
             pieces.append(text[last:a])
             last = max(last, b)
         pieces.append(text[last:])
+        if not "".join(pieces).strip(" -–.,*"):
+            continue  # a motto or number line between two issuer lines (two columns read in turn)
         found = False
         for piece in pieces:
             words = []
