@@ -201,9 +201,16 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
     # Two place names, each naming its own plans: the question compares them.
     distinct = {p: owners for p, owners in place_groups.items()
                 if not any(p != q and p.strip() in q for q in place_groups)}
-    if len(distinct) >= 2 and all(len(o) == 1 for o in distinct.values()) and len({o[0] for o in distinct.values()}) >= 2:
-        named = list(dict.fromkeys(o[0] for o in distinct.values()))
-        return PlanMatch(named, True, True, _place_spans(padded, folded, distinct), scores)
+    groups = [set(o) for o in distinct.values()]
+    disjoint = all(not (a & b) for i, a in enumerate(groups) for b in groups[i + 1:])
+    joined = re.search(r"\b(?:va|voi|hoac|and|or|versus|so sanh)\b", folded) is not None
+    if len(distinct) >= 2 and disjoint and joined:
+        # Each place keeps its best plan (by the rest of the question), or all of them.
+        named = []
+        for owners in distinct.values():
+            owners = sorted(owners, key=lambda s: -scores[s])
+            named += owners[:1] if _clear(owners, scores) else owners
+        return PlanMatch(list(dict.fromkeys(named)), True, True, _place_spans(padded, folded, distinct), scores)
     best = scores[ranked[0]]
     close = [s for s in ranked if scores[s] >= best - 1.0 and scores[s] >= 1.0]
     confident = len(close) == 1 and best >= 2.0

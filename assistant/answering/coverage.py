@@ -32,6 +32,10 @@ _QUESTION_FILLERS = {"lâu", "lần", "mấy", "nhiêu", "gì", "nào", "làm", 
                      "khi", "bao", "tên", "ten", "gì", "gi"}
 
 
+_ENGLISH_FUNCTION = {"the", "which", "what", "who", "when", "where", "how", "in", "under", "according", "by",
+                     "for", "of", "to", "plan", "plans", "is", "are", "does", "do"}
+
+
 def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     """Topic syllables of the question in order (for bigrams): no stopwords, no locality names,
     no level words; accented when the question has diacritics. An English question counts only
@@ -41,6 +45,10 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     if info.english:
         text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(info.text)))
         text += " " + " ".join(re.findall(r"\b[A-Z]{2,}[A-Za-z&-]*\b", info.text))  # abbreviations: UBND, BTS
+        # Vietnamese names typed without marks ("Thang Long", "Da Huoai") and numbers
+        # ("1105/KH-ĐKT") read the same in both languages.
+        names = re.findall(r"(?<=[a-z,;:(] )[A-Z][a-z]+(?: [A-Z][a-z]+)*", info.query or info.text)
+        text += " " + " ".join(n for n in names if n.lower() not in _ENGLISH_FUNCTION)
     else:
         text = apply_synonyms(info.query or info.text, keep_original=False)
     accented = has_diacritics(text)

@@ -1,0 +1,206 @@
+"""Layouts real plans use, on fixtures made here: the web-crawl form of tables, a decision with
+its attached plan, item numbers on a line of their own, labelled task lines, plan matching."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from assistant.documents import LoadedDocument, Plan
+from assistant.extract.tasks import extract_tasks
+from assistant.ingest.loaders import load
+from assistant.ingest.markdown import normalize_markdown
+from assistant.ingest.metadata import extract_metadata
+from assistant.ingest.pipeline import plan_from_document
+from assistant.ingest.segment import segment
+from assistant.plan_match import match_plans
+from assistant.question import acting_unit, detect_slots, recipient_given
+from assistant.text import fold
+
+CRAWL_HEADER = """|
+**ỦY BAN NHÂN DÂN
+**
+TỈNH AN GIANG
+-------
+|
+**CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+|
+|
+Số: 45/KH-UBND
+|
+*An Giang, ngày 12 tháng 3
+năm 2026*
+|
+"""
+
+CRAWL_TABLE = """|
+**STT**
+|
+**Nhiệm vụ**
+|
+**Đơn vị chủ trì**
+|
+**Đơn vị phối hợp**
+|
+**Thời gian**
+|
+|
+**I**
+|
+**Hạ tầng**
+|
+|
+1.1
+|
+Lắp đặt trạm
+quan trắc nước
+|
+Sở Nông nghiệp và Môi trường
+|
+|
+2026
+|
+"""
+
+
+def test_crawl_header_block_becomes_lines_and_metadata():
+    text = normalize_markdown(CRAWL_HEADER + "\n**KẾ HOẠCH**\n\nPhát triển hạ tầng\n")
+    clauses = segment(LoadedDocument(Path("x.md"), text, "md"))
+    texts = [c.text for c in clauses]
+    assert "Số: 45/KH-UBND" in texts
+    assert "An Giang, ngày 12 tháng 3 năm 2026" in texts
+    meta = extract_metadata(clauses)
+    assert (meta.number, meta.issue_date, meta.place) == ("45/KH-UBND", "2026-03-12", "An Giang")
+    assert meta.issuer == "UBND tỉnh An Giang" and meta.locality == "tỉnh An Giang"
+    assert meta.doc_type == "Kế hoạch" and meta.title == "Phát triển hạ tầng"
+
+
+def test_crawl_task_table_rows_keep_columns_and_empty_cells():
+    text = normalize_markdown("PHỤ LỤC\n\n" + CRAWL_TABLE)
+    rows = [line.split("\t") for line in text.split("\n") if "\t" in line]
+    assert rows[0] == ["**STT**", "**Nhiệm vụ**", "**Đơn vị chủ trì**", "**Đơn vị phối hợp**", "**Thời gian**"]
+    assert rows[2] == ["1.1", "Lắp đặt trạm quan trắc nước", "Sở Nông nghiệp và Môi trường", "", "2026"]
+    clauses = segment(LoadedDocument(Path("x.md"), "KẾ HOẠCH\n\nI. MỤC TIÊU\n\nNội dung.\n\n" + text, "md"))
+    row = next(c for c in clauses if c.kind == "row")
+    assert dict(row.columns)["Đơn vị chủ trì"] == "Sở Nông nghiệp và Môi trường"
+    plan = Plan("x.md", extract_metadata(clauses), clauses)
+    task = extract_tasks(plan)[0]
+    assert [f.value for f in task.values("lead")] == ["Sở Nông nghiệp và Môi trường"]
+    assert [f.value for f in task.values("time")] == ["2026"]
+
+
+DECISION = """QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch kiểm kê
+
+Căn cứ Luật Tổ chức chính quyền địa phương;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm kê.
+
+Điều 2. Quyết định này có hiệu lực từ ngày ký.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Trần Văn Bình
+
+KẾ HOẠCH
+
+Kiểm kê tài sản công
+
+I. NHIỆM VỤ
+
+**1.
+**Thành lập Tổ kiểm kê.
+
+Thời hạn hoàn thành: Trước ngày 30/11/2025.
+
+2. Sở Tài chính
+
+- Tổng hợp kết quả kiểm kê.
+
+Thời gian hoàn thành: Trước ngày 31/5/2026.
+"""
+
+
+def test_decision_then_attached_plan_as_two_parts():
+    clauses = segment(LoadedDocument(Path("qd.md"), DECISION, "md"))
+    ids = {c.id: c for c in clauses}
+    assert ids["D1"].kind == "article" and ids["D2"].text.startswith("Điều 2.")
+    assert "KH.I" in ids and ids["KH.I.1"].text == "1. Thành lập Tổ kiểm kê."  # the lone "1." joined
+    meta = extract_metadata(clauses)
+    assert meta.doc_type == "Quyết định" and meta.signer == "Trần Văn Bình"
+    assert meta.signer_title == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    assert "Kiểm kê tài sản công" in meta.attached_title
+    assert meta.recipients == ["Như Điều 2", "Lưu: VT"]
+    plan = Plan("qd.md", meta, clauses)
+    times = {t.title: [f.value for f in t.values("time")] for t in extract_tasks(plan)}
+    assert times["Tổng hợp kết quả kiểm kê."] == ["Trước ngày 31/5/2026"]
+
+
+def test_docx_header_and_signature_tables_and_text_box(tmp_path):
+    document = docx.Document()
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).text = "ỦY BAN NHÂN DÂN"
+    header.cell(0, 0).add_paragraph("TỈNH LÂM ĐỒNG")
+    header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    header.cell(1, 0).text = "Số: 12/TB-UBND"
+    header.cell(1, 1).text = "Lâm Đồng, ngày 05 tháng 4 năm 2026"
+    document.add_paragraph("THÔNG BÁO")
+    document.add_paragraph("Kết luận của Phó Chủ tịch UBND tỉnh về tiến độ dự án")
+    document.add_paragraph("1. Giao Sở Xây dựng chủ trì, báo cáo UBND tỉnh trước ngày 30/4/2026.")
+    sign = document.add_table(rows=1, cols=2)
+    sign.cell(0, 0).text = "Nơi nhận:"
+    sign.cell(0, 0).add_paragraph("- Lưu: VT.")
+    sign.cell(0, 1).text = "TL. CHỦ TỊCH"
+    sign.cell(0, 1).add_paragraph("KT. CHÁNH VĂN PHÒNG")
+    sign.cell(0, 1).add_paragraph("PHÓ CHÁNH VĂN PHÒNG")
+    sign.cell(0, 1).add_paragraph("Lê Thị Hoa")
+    path = tmp_path / "tb.docx"
+    document.save(path)
+    plan = plan_from_document(load(path))
+    meta = plan.metadata
+    assert (meta.doc_type, meta.number, meta.issue_date) == ("Thông báo", "12/TB-UBND", "2026-04-05")
+    assert meta.issuer == "UBND tỉnh Lâm Đồng" and meta.province == "Lâm Đồng"
+    assert meta.signer == "Lê Thị Hoa"
+    assert meta.signer_title == "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG / PHÓ CHÁNH VĂN PHÒNG"
+    assert meta.title.startswith("Kết luận của Phó Chủ tịch")
+
+
+def _plan(source: str, header: str, body: str = "I. NỘI DUNG\n\nNội dung.\n") -> Plan:
+    return plan_from_document(LoadedDocument(Path(source), header + "\n\n" + body, "txt"), source)
+
+
+def test_plans_named_by_number_place_and_topic():
+    plans = [
+        _plan("a.txt", "ỦY BAN NHÂN DÂN TỈNH AN GIANG\n\nSố: 45/KH-UBND\n\nAn Giang, ngày 12 tháng 3 năm 2026\n\n"
+                       "KẾ HOẠCH\n\nQuan trắc môi trường nuôi trồng thủy sản"),
+        _plan("b.txt", "ỦY BAN NHÂN DÂN TỈNH AN GIANG\n\nSố: 46/KH-UBND\n\nAn Giang, ngày 13 tháng 3 năm 2026\n\n"
+                       "KẾ HOẠCH\n\nTruyền thông giảm nghèo đa chiều"),
+        _plan("c.txt", "ỦY BAN NHÂN DÂN TỈNH CÀ MAU\n\nSố: 7/QĐ-UBND\n\nCà Mau, ngày 2 tháng 1 năm 2026\n\n"
+                       "QUYẾT ĐỊNH\n\nVề việc phê duyệt kế hoạch chuyển đổi số"),
+    ]
+    assert match_plans("Kế hoạch 46/KH-UBND giao ai chủ trì?", plans).sources == ["b.txt"]
+    assert match_plans("QĐ 7 do ai ký?", plans).sources == ["c.txt"]
+    topic = match_plans("Kế hoạch quan trắc thủy sản của An Giang có kinh phí bao nhiêu?", plans)
+    assert topic.sources[0] == "a.txt" and topic.confident and not topic.several
+    place = match_plans("Ở Cà Mau ai ký quyết định?", plans)
+    assert place.sources == ["c.txt"]
+    both = match_plans("An Giang và Cà Mau", plans)
+    assert not both.confident or both.several  # two places: never one plan by accident
+
+
+def test_question_slots_actor_and_recipient():
+    assert detect_slots(fold("Kế hoạch có số hiệu, ngày ban hành nào và ai ký?")) == ["number", "issue_date", "signer"]
+    assert detect_slots(fold("Chương trình khai mạc tổ chức ngày nào, ở đâu?"))[:2] == ["deadline", "place"]
+    assert acting_unit("Phòng Văn hóa - Xã hội phường Long Mỹ báo cáo kết quả trước ngày nào?").startswith(
+        "Phòng Văn hóa - Xã hội")
+    assert acting_unit("Ai báo cáo Phòng Văn hóa - Xã hội?") == ""  # named after the verb: a recipient
+    assert recipient_given("Phường phải gửi báo cáo cho UBND thị xã trước ngày nào?")
+    assert not recipient_given("Công ty phải báo cáo cơ quan nào?")
