@@ -70,6 +70,7 @@ class PlanMetadata:
     signer: str = ""
     signer_title: str = ""
     recipients: list[str] = field(default_factory=list)
+    from_ocr: bool = False  # text read from a scan by OCR (may hold misread letters and numbers)
 
 
 @dataclass

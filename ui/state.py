@@ -87,4 +87,4 @@ class EngineHolder:
         return self._cached("labels", lambda: plan_labels(self.engine.plans))
 
     def extracted(self) -> Extracted:
-        return self._cached("extracted", lambda: extract_all(self.engine.plans))
+        return self._cached("extracted", lambda: extract_all(self.engine.plans, self.labels()))
