@@ -114,8 +114,8 @@ def chart_html(bars: list[Bar], title: str = "") -> str:
     if not bars:
         return '<div class="tchart tchart-empty">Chọn một chỉ tiêu có số liệu để so sánh.</div>'
     top = {}
-    for bar in bars:
-        top[bar.unit] = max(top.get(bar.unit, 0.0), bar.value)
+    for bar in bars:  # one scale per unit; a percentage is drawn against 100 %
+        top[bar.unit] = max(top.get(bar.unit, 100.0 if bar.unit == "%" else 0.0), bar.value)
     html = [f'<div class="tchart" role="figure" aria-label="{escape_text("Biểu đồ chỉ tiêu: " + title)}">']
     if title:
         html.append(f'<div class="tchart-title">{escape_text(title)}</div>')

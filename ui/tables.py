@@ -167,6 +167,17 @@ def obligations_frame(obligations, labels: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(obligation_rows(obligations, labels), columns=OBLIGATION_COLUMNS)
 
 
+def search_frame(frame: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Rows where every word of the query appears in some cell, diacritics and case ignored
+    ("bao cao ubnd" finds "báo cáo UBND")."""
+    words = fold(query or "").split()
+    if not words or frame.empty:
+        return frame
+    rows = frame.astype(str).apply(lambda row: fold(" ".join(row)), axis=1)
+    keep = rows.apply(lambda text: all(word in text for word in words))
+    return frame[keep].reset_index(drop=True)
+
+
 def _export(name: str, data: bytes) -> Path:
     """A download file, named as the user will see it, in a folder named by its content: the
     same table exported again reuses the file, so filtering all day does not fill the disk."""
@@ -270,6 +281,8 @@ def signer_text(meta) -> str:
 
 
 def plans_frame(plans, labels: dict[str, str], uploaded) -> pd.DataFrame:
+    from ui.render import scan_note
+
     rows = []
     for plan in sorted(plans, key=lambda p: (bool(uploaded(p.source)), fold(labels.get(p.source, p.source)))):
         meta = plan.metadata
@@ -281,7 +294,7 @@ def plans_frame(plans, labels: dict[str, str], uploaded) -> pd.DataFrame:
             "Người ký": signer_text(meta),
             "Căn cứ": " · ".join(_text(d) for d in meta.parent_documents),
             "Điều khoản": len(plan.clauses),
-            "Nguồn": "Tải lên" if uploaded(plan.source) else "Kho có sẵn",
+            "Nguồn": ("Tải lên" if uploaded(plan.source) else "Kho có sẵn") + (" · bản scan" if scan_note(plan) else ""),
             "Tệp": Path(plan.source).name,
         })
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
