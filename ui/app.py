@@ -128,7 +128,9 @@ mark.review { background: #fed7aa; }
   details.cite blockquote.cite-text { margin: 6px 4px 8px 4px; }
   .plan-details dl.kv { grid-template-columns: 1fr; }
   .plan-details dl.kv dt { border-bottom: none; padding-bottom: 0; }
-  .tchart-row { grid-template-columns: 6.5em 1fr auto; gap: 6px; }
+  .tchart-row { grid-template-columns: 1fr auto; gap: 2px 8px; margin: 6px 0; }
+  .tchart-track { grid-column: 1 / -1; order: 3; }
+  .tchart-value { white-space: normal; text-align: right; }
   #chatbot { height: 62vh !important; }
   .filters > div, .filters > .form > div { flex: 1 1 100% !important; min-width: 100% !important; }
 }

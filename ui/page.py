@@ -161,6 +161,7 @@ ATTRIBUTE_TEXT = {
     "Copied!": "Đã sao chép",
     "Download": "Tải về",
     "Dropdown": "Danh sách chọn",
+    "Empty value": "Chưa chọn",
     "Loading": "Đang tải",
     "Error": "Lỗi",
     "Info": "Thông tin",
@@ -186,10 +187,15 @@ def head_script() -> str:
   const MESSAGE = /^(user|bot|assistant)'s message: /;
   function fixMessage(el) {
     const label = el.getAttribute("aria-label") || "";
-    if (!MESSAGE.test(label)) return;
-    const role = label.startsWith("user") ? "Câu hỏi: " : "Trả lời: ";
-    const text = (el.innerText || el.textContent || "").replace(/\\s+/g, " ").trim();
-    el.setAttribute("aria-label", role + (text.length > 600 ? text.slice(0, 600) + "…" : text));
+    if (MESSAGE.test(label)) el.dataset.viRole = label.startsWith("user") ? "Câu hỏi: " : "Trả lời: ";
+    if (!el.dataset.viRole) return;
+    const text = (el.innerText || el.textContent || "").replace(/\s+/g, " ").trim();
+    const wanted = el.dataset.viRole + (text.length > 600 ? text.slice(0, 600) + "…" : text);
+    if (label !== wanted) el.setAttribute("aria-label", wanted);
+  }
+  function owner(node) {
+    const parent = node && (node.nodeType === 1 ? node : node.parentElement);
+    return parent && parent.closest("[data-vi-role]");
   }
   function fix(el) {
     if (!el || el.nodeType !== 1) return;
@@ -229,13 +235,13 @@ def head_script() -> str:
       for (const change of changes) {
         if (change.type === "attributes") fix(change.target);
         else if (change.type === "characterData") {
-          const el = change.target.parentElement && change.target.parentElement.closest("[aria-label]");
+          const el = owner(change.target);
           if (el) fixMessage(el);
-        } else change.addedNodes.forEach((node) => {
-          sweep(node);
-          const el = node.parentElement && node.parentElement.closest("[aria-label]");
+        } else {
+          change.addedNodes.forEach((node) => sweep(node));
+          const el = owner(change.target);
           if (el) fixMessage(el);
-        });
+        }
       }
     }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
                                attributeFilter: ATTRS});
