@@ -60,18 +60,26 @@ def _label(labels: dict[str, str], source: str) -> str:
 # -- scans and plan facts ------------------------------------------------------------------------
 SCAN_OCR = "bản scan (chữ nhận dạng bằng OCR, có thể sai chữ, sai số)"
 SCAN_UNACCENTED = "văn bản mất dấu, có thể từ bản scan (chữ có thể sai)"
-_UNACCENTED_BELOW = 0.15  # share of accented syllables under which a Vietnamese text lost its marks
+_UNACCENTED_BELOW = 0.35  # share of accented syllables: ~0.8 in typed plans, ~0.15 in an OCR that lost them
+# Frequent syllables of Vietnamese plans, folded: an unaccented text full of them is Vietnamese that
+# lost its marks, not a plan written in English.
+_VIETNAMESE = {"va", "cac", "cua", "thuc", "hien", "ke", "hoach", "theo", "nam", "xa", "phuong", "tren", "ban",
+               "nhan", "dan", "chuc", "trien", "khai", "co", "quan", "don", "vi", "tinh", "so", "ty", "le"}
+_VIETNAMESE_AT_LEAST = 0.08
 
 
 def scan_note(plan) -> str:
     """"" for a typed plan; a note for one read from a scan (the OCR flag) or whose text lost its
     diacritics (an OCR text file)."""
-    from assistant.text import diacritic_ratio
+    from assistant.text import diacritic_ratio, fold
 
     if getattr(plan.metadata, "from_ocr", False):
         return SCAN_OCR
     sample = " ".join(c.text for c in plan.clauses[:200])
-    if len(sample) >= 400 and diacritic_ratio(sample) < _UNACCENTED_BELOW:
+    if len(sample) < 400 or diacritic_ratio(sample) >= _UNACCENTED_BELOW:
+        return ""
+    words = re.findall(r"[a-z]+", fold(sample))
+    if words and sum(w in _VIETNAMESE for w in words) / len(words) >= _VIETNAMESE_AT_LEAST:
         return SCAN_UNACCENTED
     return ""
 
