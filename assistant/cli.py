@@ -282,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "obligations":
             p.add_argument("--actor", help="only records whose actor contains this text")
             p.add_argument("--ics", metavar="FILE", help="write recurring reporting deadlines as an iCalendar file")
+            p.add_argument("--remind-days", dest="remind_days", type=int, default=7, metavar="N",
+                           help="calendar reminder N days before each deadline (default 7; 0: none)")
         p.set_defaults(func=func)
 
     p = with_index(sub.add_parser("serve", help="serve the web chat"))

@@ -84,6 +84,7 @@ class PlanMetadata:
     urgency: str = ""  # "HỎA TỐC", "KHẨN" stamped in the header
     addressees: list[str] = field(default_factory=list)  # "Kính gửi: …"
     attached_title: str = ""  # the plan a decision issues, when the file holds it too
+    from_ocr: bool = False  # text read from a scan by OCR (may hold misread letters and numbers)
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pytest
 
 import assistant  # noqa: F401  (offline environment first)
 from assistant.engine import Answer, Citation
-from ui import render, tables, uploads
+from ui import chart, render, tables, uploads
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,16 +80,50 @@ def test_plain_text_and_markdown_carry_the_citations():
     answer = Answer("Ai báo cáo?", "Phòng A báo cáo <b>UBND</b> [1].", True, [citation("Báo cáo <b>UBND</b>.")])
     text = render.render_answer_text(answer, {"corpus/xa-a.txt": "xã A"})
     assert "Trả lời: Phòng A báo cáo <b>UBND</b> [1]." in text
-    assert "[1] xã A (corpus/xa-a.txt), điều khoản V.1.a" in text
+    assert "[1] xã A (tệp xa-a.txt), điều khoản V.1.a" in text
     markdown = render.render_answer_markdown(answer, {"corpus/xa-a.txt": "xã A"})
     assert markdown.startswith("Phòng A báo cáo \\<b\\>UBND\\</b\\> [1].")
-    assert "- [1] **xã A** · `corpus/xa-a.txt` · điều khoản V.1.a" in markdown and "  > Báo cáo" in markdown
+    assert "- [1] **xã A** · `xa-a.txt` · điều khoản V.1.a" in markdown and "  > Báo cáo" in markdown
+    assert "corpus/" not in text and "corpus/" not in markdown  # file names, never folders
+
+
+def test_follow_up_reading_and_plan_facts_show_in_the_answer():
+    answer = Answer("q", "Phòng A báo cáo [1].", True, [citation("Báo cáo.", source="/srv/uploads/Kế-hoạch-xã-A.pdf")])
+    labels = {"/srv/uploads/Kế-hoạch-xã-A.pdf": "xã A"}
+    notes = {"/srv/uploads/Kế-hoạch-xã-A.pdf": ("Kế hoạch số 12/KH-UBND ngày 05/01/2026 · tệp Kế-hoạch-xã-A.pdf",
+                                                render.SCAN_OCR)}
+    html = render.render_answer_html(answer, labels, notes, "Hiểu là: Ai báo cáo (xã A)?")
+    assert html.index('<p class="reading">Hiểu là: Ai báo cáo &#40;xã A&#41;?</p>') < html.index("Phòng A")
+    assert "Kế hoạch số 12/KH-UBND ngày 05/01/2026" in html and "scan-badge" in html and "OCR" in html
+    assert "/srv/uploads" not in html
+    markdown = render.render_answer_markdown(answer, labels, notes, "Hiểu là: Ai báo cáo (xã A)?")
+    assert markdown.startswith("*Hiểu là:") and "/srv/" not in markdown and "OCR" in markdown
+    # an answer that names a plan by its path shows the plan's label instead
+    pathy = Answer("q", "Theo kế hoạch của /srv/uploads/Kế-hoạch-xã-A.pdf: Phòng A [1].", True, answer.citations)
+    assert "/srv/" not in render.render_answer_html(pathy, labels, notes)
+
+
+def test_scan_notes_from_the_ocr_flag_or_lost_diacritics(plans):
+    assert render.scan_note(plans["phu_son"]) == render.SCAN_UNACCENTED
+    assert render.scan_note(plans["long_my"]) == ""
+    flagged = SimpleNamespace(metadata=SimpleNamespace(from_ocr=True), clauses=[])
+    assert render.scan_note(flagged) == render.SCAN_OCR
+    english = SimpleNamespace(metadata=SimpleNamespace(from_ocr=False), clauses=[SimpleNamespace(
+        text="The commune reports to the district people's committee before 10 December every year. " * 8)])
+    assert render.scan_note(english) == ""  # English, not Vietnamese that lost its marks
+    frame = tables.plans_frame([plans["phu_son"], plans["long_my"]], {}, lambda s: False)
+    assert sorted(frame["Nguồn"]) == ["Kho có sẵn", "Kho có sẵn · bản scan"]
 
 
 def test_plan_labels_disambiguate_same_locality():
     plan = lambda source, locality: SimpleNamespace(source=source, metadata=SimpleNamespace(locality=locality))
-    labels = render.plan_labels([plan("corpus/a.txt", "xã A"), plan("uploads/a2.txt", "xã A"), plan("x/b.md", "")])
-    assert labels == {"corpus/a.txt": "xã A (a.txt)", "uploads/a2.txt": "xã A (a2.txt)", "x/b.md": "b"}
+    labels = render.plan_labels([plan("corpus/a.txt", "xã A"), plan("uploads/a2.txt", "xã A"), plan("x/b.md", ""),
+                                 plan("/srv/uploads/Kế-hoạch-VSMT-xã-Cư_Yên.pdf", "")])
+    assert labels == {"corpus/a.txt": "xã A (a.txt)", "uploads/a2.txt": "xã A (a2.txt)", "x/b.md": "b",
+                      "/srv/uploads/Kế-hoạch-VSMT-xã-Cư_Yên.pdf": "Kế hoạch VSMT xã Cư Yên"}
+    titled = SimpleNamespace(source="/srv/uploads/x.pdf",
+                             metadata=SimpleNamespace(locality="", title="Kế hoạch vệ sinh môi trường"))
+    assert render.plan_labels([titled]) == {"/srv/uploads/x.pdf": "Kế hoạch vệ sinh môi trường"}
 
 
 # -- upload checks -------------------------------------------------------------------------------
@@ -199,15 +233,51 @@ def test_obligations_filter_by_plan_and_actor_and_export_csv():
 def test_numbers_and_indicators_for_the_chart():
     assert tables.parse_number("37,7") == 37.7 and tables.parse_number("1.000") == 1000
     assert tables.parse_number("95") == 95 and tables.parse_number("02 đến 04") is None
-    target = lambda source, indicator, value, year: SimpleNamespace(source=source, clause="II.1", indicator=indicator,
-                                                                    value=value, unit="%", year=year)
+    target = lambda source, indicator, value, year, comparator="", label="": SimpleNamespace(
+        source=source, clause="II.1", indicator=indicator, value=value, unit="%", year=year, comparator=comparator,
+        period_label=label or f"Năm {year}")
     targets = [target("a", "Tỷ lệ hộ có cáp quang", "80", "2025"),
-               target("b", "Tỷ lệ hộ có cáp quang:", "71,43", "2025"),
-               target("b", "Tỷ lệ hộ có cáp quang", "90", "2030"), target("a", "Số trạm BTS", "Có", "2025")]
+               target("b", "Tỷ lệ hộ có cáp quang:", "71,43", "2025", "tối thiểu"),
+               target("b", "Tỷ lệ hộ có cáp quang", "53", "2022", label="Thực hiện năm 2022"),
+               target("b", "Tỷ lệ hộ có cáp quang", "90", "2030", ">"), target("a", "Số trạm BTS", "Có", "2025")]
     choices = tables.indicator_choices(targets)
     assert len(choices) == 1 and choices[0][0] == "Tỷ lệ hộ có cáp quang (2 kế hoạch)"
-    frame = tables.chart_frame(targets, {"a": "xã A", "b": "xã B"}, choices[0][1])
-    assert list(frame["Giá trị"]) == [80.0, 71.43, 90.0] and list(frame["Năm"]) == ["2025", "2025", "2030"]
+    bars = chart.chart_bars(targets, {"a": "xã A", "b": "xã B"}, choices[0][1])
+    assert [(b.plan, b.label, b.value, b.shown) for b in bars] == [
+        ("xã A", "Mục tiêu 2025", 80.0, "80 %"),
+        ("xã B", "Thực hiện 2022", 53.0, "53 %"),  # an actual figure, told apart from the targets
+        ("xã B", "Mục tiêu 2025", 71.43, "≥71,43 %"),  # signs kept
+        ("xã B", "Mục tiêu 2030", 90.0, ">90 %")]
+    html = chart.chart_html(bars, choices[0][0])
+    assert html.count('class="tchart-row actual"') == 1 and html.count('class="tchart-row target"') == 3
+    assert "&gt;90 %" in html and "≥71,43 %" in html and "Tỷ lệ hộ có cáp quang &#40;2 kế hoạch&#41;" in html
+
+
+def test_chart_aligns_indicators_across_plans_on_the_corpus(plans):
+    """The same indicator under an abbreviation in one plan and written out in another lines up:
+    "Số thuê bao BRCD/100 dân" (Phú Mỹ) and "Số thuê bao băng rộng cố định/100 dân" (Mường Lay)."""
+    from assistant.extract import extract_targets
+
+    found = [t for plan in plans.values() for t in extract_targets(plan)]
+    assert chart.indicator_key("Số thuê bao BRCD/100 dân") == chart.indicator_key("Số thuê bao băng rộng cố định/100 dân")
+    assert chart.indicator_key("Tốc độ BRDD") == chart.indicator_key("tốc độ băng rộng di động")
+    labels = {plan.source: plan.metadata.locality for plan in plans.values()}
+    key = chart.indicator_key("Số thuê bao băng rộng cố định/100 dân")
+    bars = chart.chart_bars(found, labels, key)
+    assert {b.plan for b in bars} == {"thị trấn Phú Mỹ", "thị xã Mường Lay"}
+    muong_lay = [(b.label, b.shown) for b in bars if b.plan == "thị xã Mường Lay"]
+    assert ("Thực hiện 2022", "6 thuê bao/100 dân") in muong_lay
+    assert ("Mục tiêu 2030", ">20 thuê bao/100 dân") in muong_lay
+    choices = dict((k, n) for n, k in tables.indicator_choices(found))
+    assert choices[key].endswith("(2 kế hoạch)") and "BRCD" not in choices[key]
+    smart = chart.chart_bars(found, labels, chart.indicator_key("Tỷ lệ dân số trưởng thành có điện thoại thông minh"))
+    assert ("thị xã Mường Lay", "Mục tiêu 2030", ">90 %") in {(b.plan, b.label, b.shown) for b in smart}
+
+
+def test_table_search_ignores_diacritics_and_case():
+    frame = tables.obligations_frame([obligation(actor="Phòng Văn hóa"), obligation(actor="Công an xã")], {})
+    assert list(tables.search_frame(frame, "phong van hoa")["Đơn vị thực hiện"]) == ["Phòng Văn hóa"]
+    assert len(tables.search_frame(frame, "")) == 2 and tables.search_frame(frame, "không có").empty
 
 
 def test_corpus_extraction_and_calendar_export():
@@ -219,8 +289,10 @@ def test_corpus_extraction_and_calendar_export():
         pytest.skip(data.error)
     assert data.obligations and data.targets and not data.warnings
     if data.to_ics is not None:
-        ics = tables.write_ics(tables.filter_obligations(data.obligations), data.to_ics).read_bytes()
-        assert ics.startswith(b"BEGIN:VCALENDAR") and b"BEGIN:VEVENT" in ics
+        ics = tables.write_ics(tables.filter_obligations(data.obligations), data.to_ics, 5).read_bytes()
+        assert ics.startswith(b"BEGIN:VCALENDAR") and b"BEGIN:VEVENT" in ics and b"TRIGGER:-P5D" in ics
+        undated = [o for o in data.obligations if not o.deadline_day]
+        assert tables.write_ics(undated, data.to_ics) is None  # nothing to put in a calendar: no download
     again = tables.write_csv(tables.obligations_frame(data.obligations, {}), "a.csv")
     assert again == tables.write_csv(tables.obligations_frame(data.obligations, {}), "a.csv")  # reused
 
@@ -358,6 +430,7 @@ def test_page_references_no_external_url(live_app):
     _, url = live_app
     page = httpx.get(url, timeout=30).text
     assert "Trợ lý kế hoạch địa phương" in page
+    assert '<html\n\tlang="vi"' in page or 'lang="vi"' in page.split(">", 1)[0]
     for external in ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "cdnjs", "googletagmanager"):
         assert external not in page, external
     theme = httpx.get(url + "theme.css", timeout=30)
@@ -381,6 +454,12 @@ def test_ask_endpoint_through_gradio_client(live_app):
     assert "Đào Duy Phúc" in scoped and "xa-tinh-thien.txt" in scoped
     with pytest.raises(Exception, match="trống"):
         client.predict("   ", api_name="/ask")
+    followed = client.predict("còn xã Tịnh Thiện thì sao?", "", ["Ai ký kế hoạch của thị xã Mường Lay?"],
+                              api_name="/ask")
+    assert followed.startswith("*Hiểu là: Ai ký kế hoạch của xã Tịnh Thiện?*") and "Đào Duy Phúc" in followed
+    alone = client.predict("còn xã Tịnh Thiện thì sao?", api_name="/ask")  # no history: no reading
+    assert "Hiểu là" not in alone
+    assert client.predict(api_name="/status") == {"ready": True, "plans": 5}
 
 
 # -- serving -------------------------------------------------------------------------------------
@@ -412,5 +491,6 @@ def test_launch_defaults_are_offline_friendly(monkeypatch):
     captured = {}
     monkeypatch.setattr(gr.Blocks, "launch", lambda self, *args, **kwargs: captured.update(kwargs))
     AssistantBlocks().launch(server_port=1)
-    assert captured["theme"] is THEME and captured["footer_links"] == ["api"] and captured["share"] is False
+    assert captured["theme"] is THEME and captured["footer_links"] == [] and captured["share"] is False
+    assert "changeLocale" in captured["head"] and captured["i18n"].translations["vi"]["upload_text"]["drop_file"]
     assert captured["mcp_server"] is False and captured["run_history"] is False and captured["server_port"] == 1

@@ -4,6 +4,8 @@ The app runs as a real `assistant serve` process on a free local port over a cop
 (so uploads never touch /work/main/index) with uploads in a temporary folder. The tests ask with
 and without diacritics and open a citation, filter the responsibilities and download the CSV,
 look at the targets chart, upload a small plan (and bad files) and ask about it, then remove it.
+A conversation of follow-ups survives a reload, at 1280 px and on a 390-px phone, and no English
+word of the interface is visible (or read out by a screen reader) on any tab.
 Every page load is watched: any request to a host other than the app fails the test.
 Screenshots of each tab go to artifacts/screenshots/ (git-ignored); the start-up time to
 artifacts/startup.txt.
@@ -284,8 +286,10 @@ def test_targets_table_and_chart(page):
     if "chưa có" in page.locator("#tg-note .tab-note").inner_text():
         pytest.skip("assistant.extract is not available in this checkout")
     assert note_count(page, "#tg-note") > 5
-    page.wait_for_selector("#tg-chart canvas, #tg-chart svg", timeout=30_000)
+    page.wait_for_selector("#tg-chart .tchart-row", timeout=30_000)
     assert page.locator("#tg-indicator input").input_value()
+    legend = page.locator("#tg-chart .tchart-legend").inner_text()
+    assert "Thực hiện" in legend and "Mục tiêu" in legend
     shot(page, "3-chi-tieu")
 
 
@@ -342,3 +346,160 @@ def test_remove_uploaded_plan(page, server):
     page.locator("#rm-result").get_by_text("Đã xoá").wait_for(timeout=60_000)
     page.wait_for_function(f"{note_js('#docs-note')}.startsWith('{plans_before - 1} ')")
     assert not (server.uploads / "ke-hoach-sen-vang.txt").exists()
+
+
+# -- a conversation, on a desktop and on a phone --------------------------------------------------
+CONVERSATION_START = "Ở phường Long Mỹ, Phòng Văn hóa - Xã hội báo cáo Sở Khoa học và Công nghệ hạn khi nào?"
+
+
+def cited_plans(answer) -> list[str]:
+    return answer.locator("details.cite summary b").all_inner_texts()
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def sized_page(request, browser, server):
+    width = request.param
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844},
+                                  locale="vi-VN", is_mobile=width < 500, has_touch=width < 500)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    outside: list[str] = []
+    tab.on("request", lambda r: outside.append(r.url)
+           if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) else None)
+    tab.goto(server.url)
+    tab.wait_for_selector("#question textarea")
+    tab.width = width
+    yield tab
+    context.close()
+    assert not outside, f"requests left the machine: {outside}"
+
+
+def test_conversation_with_follow_ups_survives_a_reload(sized_page):
+    page, name = sized_page, f"5-hoi-thoai-{sized_page.width}"
+    first = ask(page, CONVERSATION_START)
+    assert "15/12" in first.inner_text() and "Hiểu là" not in first.inner_text()
+    assert set(cited_plans(first)) == {"phường Long Mỹ"}
+
+    other_plan = ask(page, "còn xã Tịnh Thiện thì sao?")  # a new locality in place of the old one
+    text = other_plan.inner_text()
+    assert "Hiểu là: Ở xã Tịnh Thiện, Phòng Văn hóa - Xã hội báo cáo" in text
+    assert "10/12" in text and set(cited_plans(other_plan)) == {"xã Tịnh Thiện"}
+
+    new_slot = ask(page, "ai phối hợp?")  # a new question about the same unit and plan
+    assert "Hiểu là: Ai phối hợp" in new_slot.inner_text() and "xã Tịnh Thiện" in new_slot.inner_text()
+    assert "phối hợp" in new_slot.inner_text().split("Trích dẫn")[0].lower()
+    assert set(cited_plans(new_slot)) == {"xã Tịnh Thiện"}
+
+    page.reload()  # the conversation is kept in this browser
+    page.wait_for_function("document.querySelectorAll('#chatbot .answer').length === 3")
+    restored = page.locator("#chatbot .answer")
+    assert "15/12" in restored.nth(0).inner_text() and "Hiểu là" in restored.nth(1).inner_text()
+
+    after_reload = ask(page, "còn thị xã Mường Lay?")  # read against the turns from before the reload
+    assert "Hiểu là: Ai phối hợp" in after_reload.inner_text() and "thị xã Mường Lay" in after_reload.inner_text()
+    assert set(cited_plans(after_reload)) == {"thị xã Mường Lay"}
+
+    signer = ask(page, "Ai ký kế hoạch?")  # short: about the plan the conversation is on
+    assert "Chui Văn Thành" in signer.inner_text() and "Hiểu là" in signer.inner_text()
+
+    # readable without zooming: no sideways scroll of the page, answer text of a phone's body size
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.width + 1
+    size = float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('#chatbot .answer')).fontSize)"))
+    assert size >= 14
+    signer.locator("details.cite summary").first.click()
+    labels = page.evaluate("Array.from(document.querySelectorAll('#chatbot [aria-label]'))"
+                           ".map(e => e.getAttribute('aria-label'))")
+    answers = [label for label in labels if label.startswith("Trả lời: ")]
+    assert len(answers) >= 5 and not any("<" in label or "&lt;" in label for label in labels)  # text, not HTML
+    assert any(label.startswith("Câu hỏi: Ai ký kế hoạch?") for label in labels)
+    shot(page, name)
+
+    page.locator("#new-btn").click()  # "Hội thoại mới" clears it, here and in the browser's storage
+    page.wait_for_function("document.querySelectorAll('#chatbot .answer').length === 0")
+    page.reload()
+    page.wait_for_selector("#question textarea")
+    page.wait_for_timeout(1500)
+    assert page.locator("#chatbot .answer").count() == 0
+    fresh = ask(page, "còn xã Tịnh Thiện thì sao?")  # no history any more: nothing to follow
+    assert "Hiểu là" not in fresh.inner_text()
+
+
+# -- Vietnamese everywhere -------------------------------------------------------------------------
+TABS = ["Hỏi đáp", "Trách nhiệm & thời hạn", "Chỉ tiêu", "Tài liệu", "Soạn kế hoạch"]
+# Words of English interfaces (Gradio's and the browser's usual ones); a visible one is a bug.
+ENGLISH_WORDS = set("""
+about add all and any api app are as at back bot browse built by cancel cell chat chatbot clear click close
+column content conversation copied copy copy data delete download drop edit empty enter error export file files filter
+for from fullscreen gradio here hide history in info input is language left loading login logo menu message more new
+next no not of off on open or output page paste password please previous progress queue record remove reset response
+retry right row run runs save search select send settings share show sort stop submit success table tabs text the
+this to type undo upload uploading use user username via view waiting warning with you your
+""".split())
+# Technical words and names that stay as they are in a Vietnamese interface.
+ALLOWED_WORDS = {"api", "csv", "ics", "txt", "md", "pdf", "docx", "ocr", "mb", "kb", "gb", "ubnd", "hđnd",
+                 "enter"}  # "Enter": the name printed on the key
+# Text that comes from the documents (table cells, quotes, drafted text) may hold English words of
+# the plans themselves ("Internet of Things"); the interface around it may not.
+DOCUMENT_TEXT = ("td, th .cell-wrap, .body-cell, blockquote.cite-text, .tchart-name, #doc-details dd, "
+                 "#doc-details li, .draft-preview, [role=listbox], #tg-indicator, #chatbot .answer > p, "
+                 "#chatbot .answer li, [data-testid=user]")
+
+VISIBLE_TEXT_JS = """(skip) => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || el.closest(skip) || el.closest('script,style,noscript')) continue;
+    const style = getComputedStyle(el), box = el.getBoundingClientRect();
+    if (style.display === 'none' || style.visibility === 'hidden' || (box.width === 0 && box.height === 0)) continue;
+    if (node.textContent.trim()) out.push(node.textContent.trim());
+  }
+  for (const el of document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')) {
+    if (el.closest(skip)) continue;
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
+      const value = (el.getAttribute(name) || '').trim();
+      if (value && !/^(Câu hỏi|Trả lời): /.test(value)) out.push(name + ': ' + value);
+    }
+  }
+  return out;
+}"""
+
+
+def english_words(texts: list[str]) -> list[str]:
+    found = []
+    for text in texts:
+        value = text.split(": ", 1)[-1] if re.match(r"^(aria-label|title|placeholder|alt): ", text) else text
+        words = [w for w in re.findall(r"\w+", value) if w.isascii()]  # whole words: "lý" is not "l"
+        found += [f"{w} ← {text[:80]!r}" for w in words
+                  if w.lower() in ENGLISH_WORDS and w.lower() not in ALLOWED_WORDS]
+    return found
+
+
+def test_no_english_on_any_tab_and_phone_layout(sized_page):
+    """No English word on any tab at either width; on the phone every tab is reachable and the
+    duties table scrolls sideways with whole-word headers."""
+    page = sized_page
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    ask(page, "Ai báo cáo UBND thị xã, trước ngày nào?").locator("details.cite summary").first.click()
+    problems = {}
+    for tab in TABS:
+        open_tab(page, tab)
+        page.wait_for_timeout(700)
+        found = english_words(page.evaluate(VISIBLE_TEXT_JS, DOCUMENT_TEXT))
+        if found:
+            problems[tab] = found
+        if page.width < 500:
+            assert page.get_by_role("tab", name=tab).is_visible(), f"tab {tab} hidden at {page.width} px"
+            shot(page, f"6-dien-thoai-{TABS.index(tab) + 1}")
+    assert not problems, problems
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    if page.width > 500:
+        return
+    open_tab(page, "Trách nhiệm & thời hạn")
+    page.wait_for_selector("#ob-table .virtual-row")
+    box = page.locator("#ob-table th").first.bounding_box()
+    assert box["width"] >= 90 and box["height"] < 80  # a whole word per line, not a letter
+    wide = page.evaluate("(() => { const v = document.querySelector('#ob-table .virtual-table-viewport');"
+                         " return [v.scrollWidth, v.clientWidth]; })()")
+    assert wide[0] > wide[1]  # the table scrolls sideways inside its box
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.width + 1  # the page does not

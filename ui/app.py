@@ -5,7 +5,11 @@
     Client(url).predict("Ai báo cáo …?", api_name="/ask")   # answer + citations as markdown
 
 No outbound traffic: `assistant` is imported first (analytics and hub telemetry off), the theme
-uses system fonts (no Google Fonts), and the footer keeps only the API link.
+uses system fonts (no Google Fonts), and the page has no footer links.
+
+The conversation lives in the browser (local storage, `gr.BrowserState`): it survives a reload,
+"Hội thoại mới" clears it, and the server keeps none of it. A follow-up is read against the
+earlier questions of the conversation (`assistant.answering.followup`).
 """
 from __future__ import annotations
 
@@ -16,17 +20,18 @@ import os
 import re
 import shutil
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Callable
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from assistant.answering.followup import read_followup
 from assistant.documents import LoadError
 from assistant.engine import Engine, QuestionError
 from assistant.text import fold
-from ui import drafting, render, tables, uploads
+from ui import chart, drafting, page, render, tables, uploads
 from ui.state import EngineHolder
 from ui.tables import ALL
 
@@ -91,33 +96,55 @@ mark.review { background: #fed7aa; }
 .draft-preview .draft-title { text-align: center; font-size: 1.1em; margin: 6px 0 0 0; }
 .draft-preview table { width: 100%; }
 .draft-preview p { text-align: justify; }
+.answer p.reading { color: var(--body-text-color-subdued); font-size: 0.9em; margin-bottom: 4px; }
+.scan-badge { font-size: 0.78em; padding: 0 5px; border-radius: 4px; background: #fef3c7; color: #92400e;
+  border: 1px solid #fcd34d; font-weight: 600; }
+.scan-note { color: #92400e; }
+#ready-note .tab-note { margin-bottom: 6px; }
+.tchart { padding: 6px 2px; }
+.tchart-title { font-weight: 600; margin-bottom: 4px; }
+.tchart-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 0.9em; margin-bottom: 8px; }
+.tchart-legend .sw { display: inline-block; width: 14px; height: 10px; margin-right: 5px; border-radius: 2px;
+  vertical-align: baseline; }
+.sw.target, .tchart-bar.target { background: #2563eb; }
+.sw.actual, .tchart-bar.actual { background: repeating-linear-gradient(135deg, #94a3b8 0 4px, #cbd5e1 4px 8px); }
+.tchart-group { margin: 8px 0 12px 0; }
+.tchart-plan { font-weight: 600; }
+.tchart-name { font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 3px; }
+.tchart-row { display: grid; grid-template-columns: minmax(7.5em, 10em) 1fr minmax(5.5em, auto); gap: 8px;
+  align-items: center; margin: 3px 0; }
+.tchart-label { font-size: 0.92em; }
+.tchart-track { background: var(--background-fill-secondary); border-radius: 3px; height: 16px; }
+.tchart-bar { display: block; height: 16px; border-radius: 3px; }
+.tchart-value { font-variant-numeric: tabular-nums; font-weight: 600; white-space: nowrap; }
+/* Tables: readable headers; columns keep their width and the table scrolls sideways on a phone. */
+.vi-table th, .vi-table th * { word-break: normal !important; overflow-wrap: normal !important; hyphens: none; }
+@media (max-width: 640px) {
+  .gradio-container { padding: 0 6px !important; }
+  #app-header h1 { font-size: 1.2rem; }
+  #app-header p { font-size: 0.9rem; }
+  .vi-table .table-wrap, .vi-table .table-container { overflow-x: auto !important; }
+  .answer, details.cite, .tchart { font-size: 15px; }
+  details.cite blockquote.cite-text { margin: 6px 4px 8px 4px; }
+  .plan-details dl.kv { grid-template-columns: 1fr; }
+  .plan-details dl.kv dt { border-bottom: none; padding-bottom: 0; }
+  .tchart-row { grid-template-columns: 1fr auto; gap: 2px 8px; margin: 6px 0; }
+  .tchart-track { grid-column: 1 / -1; order: 3; }
+  .tchart-value { white-space: normal; text-align: right; }
+  #chatbot { height: 62vh !important; }
+  .filters > div, .filters > .form > div { flex: 1 1 100% !important; min-width: 100% !important; }
+}
 """
 
-# Framework strings shown in the page, in Vietnamese (also for browsers set to English: the whole
-# interface is Vietnamese).
-_VI = {
-    "errors.use_via_api": "Dùng qua API",
-    "errors.use_via_api_or_mcp": "Dùng qua API",
-    "upload_text.click_to_upload": "Bấm để chọn tệp",
-    "upload_text.drop_file": "Kéo thả tệp vào đây",
-    "common.or": "hoặc",
-    "common.clear": "Xoá",
-    "common.remove": "Bỏ",
-    "common.download": "Tải về",
-    "common.loading": "Đang tải",
-    "common.error": "Lỗi",
-    "common.empty": "Trống",
-    "common.submit": "Gửi",
-    "chatbot.clear": "Xoá hội thoại",
-    "file.uploading": "Đang tải lên…",
-    "status.queue_position": "Đang chờ: {position}/{size}",
-    "dataframe.sort_ascending": "Sắp xếp tăng dần",
-    "dataframe.sort_descending": "Sắp xếp giảm dần",
-    "dataframe.clear_sort": "Bỏ sắp xếp",
-    "dataframe.filter": "Lọc",
-    "dataframe.clear_filter": "Bỏ lọc",
-}
-
+# Column widths in pixels, not percentages: a percentage of a phone's width squeezes a column to
+# one letter per line, while fixed widths keep words whole and the table scrolls sideways.
+OB_WIDTHS = ["120px", "170px", "80px", "310px", "140px", "100px", "120px", "90px", "80px"]
+TG_WIDTHS = ["130px", "420px", "85px", "75px", "100px", "80px", "140px", "90px"]
+DOCS_WIDTHS = ["150px", "90px", "130px", "100px", "170px", "260px", "80px", "110px", "120px"]
+STARTING = "Đang khởi động: nạp mô hình ngôn ngữ…"
+STARTING_NOTE = ("Trợ lý đang nạp mô hình ngôn ngữ (chỉ lần đầu sau khi máy chủ khởi động, thường dưới 20 giây). "
+                 "Ô hỏi sẽ mở khi nạp xong.")
+ASK_PLACEHOLDER = "Nhập câu hỏi (có dấu hoặc không dấu) rồi nhấn Enter…"
 DRAFT_PLACEHOLDER = "*Điền thông tin bên trái rồi bấm **Xem trước** hoặc **Tải .docx**.*"
 DRAFT_FIX = "*Chưa có bản xem trước: sửa ô được nêu ở trên rồi bấm lại.*"
 
@@ -166,8 +193,13 @@ class AssistantBlocks(gr.Blocks):
                 kwargs.setdefault("auth_message", "Đăng nhập để dùng trợ lý kế hoạch.")
         kwargs.setdefault("theme", THEME)
         kwargs.setdefault("css", CSS)
-        kwargs.setdefault("i18n", gr.I18n(vi=_VI, en=_VI))
-        kwargs.setdefault("footer_links", ["api"])
+        strings = page.i18n_tables()
+        kwargs.setdefault("i18n", gr.I18n(vi=strings, en=strings))
+        kwargs.setdefault("head", page.head_script())
+        kwargs.setdefault("footer_links", [])  # Gradio's API page and settings are English
+        app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+        app_kwargs.setdefault("middleware", []).append(Middleware(page.LangMiddleware))
+        kwargs["app_kwargs"] = app_kwargs
         kwargs.setdefault("run_history", False)
         kwargs.setdefault("max_file_size", 4 * uploads.max_upload_bytes())
         kwargs.setdefault("quiet", True)
@@ -198,11 +230,40 @@ def _note(text: str, warn: bool = False) -> str:
     return f'<div class="tab-note{" warn" if warn else ""}">{render.escape_text(text)}</div>' if text else ""
 
 
-def _ask(holder: EngineHolder, question: str, plan: str):
-    """engine.ask with the model loaded once under a lock; returns (Answer, labels)."""
+WAIT_READY_S = 120.0
+
+
+def _ask(holder: EngineHolder, question: str, plan: str, history: list[str] | None = None):
+    """The question read against the conversation's earlier questions, then answered (the model
+    loaded once under a lock; a question asked during the warm-up waits for it). Returns
+    (Answer, Reading)."""
+    holder.wait_ready(WAIT_READY_S)
     holder.embedder()
     engine = holder.engine
-    return engine.ask(question, plan=None if not plan or plan == ALL else plan), holder.labels()
+    reading = read_followup(list(history or []), question, engine.plans)
+    chosen = reading.plan or (None if not plan or plan == ALL else plan)
+    return engine.ask(reading.question, plan=chosen), reading
+
+
+MAX_SAVED_TURNS = 40  # turns kept in the browser's local storage
+CONVERSATION_KEY = "tro-ly-ke-hoach-hoi-thoai"
+# BrowserState encrypts with a secret that the page config carries anyway; a fixed one keeps a
+# conversation readable after the server restarts (a random one per start would lose it).
+CONVERSATION_SECRET = "tro-ly-ke-hoach-dia-phuong-v1"
+
+
+def _saved_turns(saved) -> list[dict]:
+    turns = saved.get("turns") if isinstance(saved, dict) else None
+    return [t for t in (turns or []) if isinstance(t, dict) and isinstance(t.get("q"), str)
+            and isinstance(t.get("a"), str)][-MAX_SAVED_TURNS:]
+
+
+def _messages(turns: list[dict]) -> list[dict]:
+    messages = []
+    for turn in turns:
+        messages += [{"role": "user", "content": render.escape_text(turn["q"])},
+                     {"role": "assistant", "content": turn["a"]}]
+    return messages
 
 
 # -- build ---------------------------------------------------------------------------------------
@@ -226,7 +287,8 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
         demo.holder = holder  # for tests and serve()
         gr.HTML(f"<div id='app-header'><h1>{TITLE}</h1><p>Hỏi đáp có trích dẫn trên các kế hoạch của xã, phường, "
                 f"thị trấn, thị xã — câu hỏi có dấu hoặc không dấu.</p></div>")
-        with gr.Tabs():
+        ready_note = gr.HTML(elem_id="ready-note")
+        with gr.Tabs(overflow_behavior="wrap", elem_id="tabs"):
             # ---------------------------------------------------------------- 1. Hỏi đáp
             with gr.Tab("Hỏi đáp", id="chat"):
                 chatbot = gr.Chatbot(
@@ -238,60 +300,67 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                     elem_id="chatbot",
                 )
                 with gr.Row(equal_height=True):
-                    question = gr.Textbox(placeholder="Nhập câu hỏi (có dấu hoặc không dấu) rồi nhấn Enter…",
+                    question = gr.Textbox(placeholder=STARTING, interactive=False,
                                           label="Câu hỏi", scale=5, lines=1, max_lines=4, autofocus=True,
                                           max_length=2000, elem_id="question")
                     chat_plan = gr.Dropdown(plan_choices, value=ALL, label="Tìm trong", scale=2, min_width=180,
                                             elem_id="chat-plan")
                     with gr.Column(scale=1, min_width=130):
-                        ask_btn = gr.Button("Hỏi", variant="primary", elem_id="ask-btn")
+                        ask_btn = gr.Button("Hỏi", variant="primary", elem_id="ask-btn", interactive=False)
                         new_btn = gr.Button("Hội thoại mới", variant="secondary", size="sm", elem_id="new-btn")
                 gr.Examples([[q] for q in _examples(holder.engine.plans)], inputs=[question],
                             label="Câu hỏi mẫu (bấm để điền vào ô hỏi)")
                 with gr.Accordion("Sao chép câu trả lời kèm trích dẫn", open=False, elem_id="copy-acc"):
                     copy_box = gr.Textbox(label="Câu trả lời gần nhất (văn bản thuần)", lines=6, max_lines=16,
                                           interactive=False, buttons=["copy"], elem_id="copy-box")
-                history = gr.State([])
+                conversation = gr.BrowserState({"turns": []}, storage_key=CONVERSATION_KEY,
+                                               secret=CONVERSATION_SECRET)
 
             # ---------------------------------------------------------------- 2. Trách nhiệm
             with gr.Tab("Trách nhiệm & thời hạn", id="duties"):
-                with gr.Row():
+                with gr.Row(elem_classes=["filters"]):
                     ob_plan = gr.Dropdown(plan_choices, value=ALL, label="Kế hoạch", elem_id="ob-plan")
                     ob_actor = gr.Dropdown([(ALL_ACTORS, ALL)], value=ALL, label="Đơn vị thực hiện", filterable=True,
                                            elem_id="ob-actor")
                     ob_sort = gr.Dropdown([(v, k) for k, v in tables.SORTS.items()], value="deadline",
                                           label="Sắp xếp theo", elem_id="ob-sort")
                 ob_note = gr.HTML(elem_id="ob-note")
+                ob_search = gr.Textbox(label="Tìm trong bảng", placeholder="Gõ từ cần tìm, có dấu hoặc không dấu…",
+                                       max_length=200, elem_id="ob-search")
                 ob_table = gr.Dataframe(interactive=False, elem_classes=["vi-table"], wrap=True, max_height=560,
-                                        show_search="search",
+                                        buttons=[],
                                         label="Ai làm gì, báo cáo ai, trước ngày nào", elem_id="ob-table",
-                                        column_widths=["10%", "14%", "7%", "28%", "11%", "8%", "10%", "7%", "5%"],
+                                        column_widths=OB_WIDTHS,
                                         max_chars=400)
                 with gr.Row():
                     csv_btn = gr.DownloadButton("Tải bảng CSV", elem_id="ob-csv", variant="secondary")
                     ics_btn = gr.DownloadButton("Tải lịch thời hạn (.ics)", elem_id="ob-ics", variant="secondary")
+                    ob_remind = gr.Number(value=7, minimum=0, maximum=90, step=1, precision=0,
+                                          label="Nhắc trước hạn (ngày; 0: không nhắc)", elem_id="ob-remind",
+                                          min_width=160)
 
             # ---------------------------------------------------------------- 3. Chỉ tiêu
             with gr.Tab("Chỉ tiêu", id="targets"):
                 tg_plan = gr.Dropdown(plan_choices, value=ALL, label="Kế hoạch", elem_id="tg-plan")
                 tg_note = gr.HTML(elem_id="tg-note")
+                tg_search = gr.Textbox(label="Tìm trong bảng", placeholder="Gõ từ cần tìm, có dấu hoặc không dấu…",
+                                       max_length=200, elem_id="tg-search")
                 tg_table = gr.Dataframe(interactive=False, elem_classes=["vi-table"], wrap=True, max_height=420,
-                                        show_search="search",
+                                        buttons=[],
                                         label="Chỉ tiêu theo kế hoạch", elem_id="tg-table",
-                                        column_widths=["13%", "43%", "7%", "7%", "9%", "7%", "8%", "6%"])
+                                        column_widths=TG_WIDTHS)
                 gr.Markdown("#### So sánh một chỉ tiêu giữa các kế hoạch và các năm")
                 tg_indicator = gr.Dropdown([], label="Chỉ tiêu", filterable=True, elem_id="tg-indicator")
-                tg_chart = gr.BarPlot(x="Cột", y="Giá trị", color="Kế hoạch", x_title=" ", y_title="Giá trị",
-                                      height=420, show_label=False, elem_id="tg-chart", color_title="Kế hoạch",
-                                      tooltip=["Kế hoạch", "Năm", "Giá trị", "Đơn vị"])
+                tg_chart = gr.HTML(elem_id="tg-chart")
 
             # ---------------------------------------------------------------- 4. Tài liệu
             with gr.Tab("Tài liệu", id="docs"):
                 docs_note = gr.HTML(elem_id="docs-note")
                 docs_table = gr.Dataframe(interactive=False, elem_classes=["vi-table"], wrap=True, max_height=480,
+                                          buttons=[],
                                           label="Các kế hoạch trong kho",
                                           elem_id="docs-table", max_chars=160,
-                                          column_widths=["12%", "8%", "12%", "9%", "14%", "23%", "6%", "7%", "9%"])
+                                          column_widths=DOCS_WIDTHS)
                 with gr.Row():
                     with gr.Column(scale=2):
                         doc_pick = gr.Dropdown(plan_choices[1:], value=None, label="Xem chi tiết kế hoạch",
@@ -358,44 +427,67 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                                                  value=DRAFT_PLACEHOLDER)
 
         # ==================================================================== events
-        def respond(message, plan, messages):
+        def respond(message, plan, saved):
             text = (message or "").strip()
             if not text:  # an empty message is ignored
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
-            messages = list(messages or []) + [{"role": "user", "content": render.escape_text(text)}]
+            turns = _saved_turns(saved)
+            messages = _messages(turns) + [{"role": "user", "content": render.escape_text(text)}]
             waiting = "Đang tìm trong các kế hoạch…"
-            if not holder.model_loaded():
+            if not holder.ready:
+                waiting = "Đang chờ nạp xong mô hình ngôn ngữ (chỉ lần đầu sau khi khởi động), rồi trả lời ngay…"
+            elif not holder.model_loaded():
                 waiting += " (lần hỏi đầu tiên cần nạp mô hình, khoảng 10 giây)"
             yield (messages + [{"role": "assistant", "content": render.render_message_html(waiting)}], "",
-                   messages, gr.skip())
+                   gr.skip(), gr.skip())
             copy_text = gr.skip()
             try:
-                answer, labels = _ask(holder, text, plan)
-                reply = render.render_answer_html(answer, labels)
-                copy_text = render.render_answer_text(answer, labels)
+                answer, reading = _ask(holder, text, plan, [t["q"] for t in turns])
+                labels, notes = holder.labels(), holder.notes()
+                reply = render.render_answer_html(answer, labels, notes, reading.explanation)
+                copy_text = render.render_answer_text(answer, labels, notes, reading.explanation)
             except QuestionError as error:
                 reply = render.render_message_html(f"Không hỏi được: {_question_error(error)}", "warn")
             except Exception as error:  # never a traceback in the page
                 log.exception("ask failed")
                 reply = render.render_message_html(f"Lỗi khi trả lời ({type(error).__name__}). Hãy thử lại; "
                                                    f"nếu lỗi lặp lại, báo quản trị.", "warn")
-            messages = messages + [{"role": "assistant", "content": reply}]
-            yield messages, "", messages, copy_text
+            turns = (turns + [{"q": text, "a": reply}])[-MAX_SAVED_TURNS:]
+            yield _messages(turns), "", {"turns": turns}, copy_text
 
-        chat_io = dict(inputs=[question, chat_plan, history], outputs=[chatbot, question, history, copy_box],
+        chat_io = dict(inputs=[question, chat_plan, conversation], outputs=[chatbot, question, conversation, copy_box],
                        api_visibility="private", concurrency_limit=4, concurrency_id="ask")
         question.submit(respond, **chat_io)
         ask_btn.click(respond, **chat_io)
 
         def new_conversation():
-            return [], [], "", ""
+            return [], {"turns": []}, "", ""
 
-        new_btn.click(new_conversation, outputs=[chatbot, history, copy_box, question], api_visibility="private")
-        chatbot.clear(lambda: ([], ""), outputs=[history, copy_box], api_visibility="private")
+        new_btn.click(new_conversation, outputs=[chatbot, conversation, copy_box, question], api_visibility="private")
+        chatbot.clear(lambda: ({"turns": []}, ""), outputs=[conversation, copy_box], api_visibility="private")
+
+        def restore(saved):
+            """The conversation kept in this browser, shown again after a reload."""
+            return _messages(_saved_turns(saved))
+
+        demo.load(restore, inputs=[conversation], outputs=[chatbot], api_visibility="private", show_progress="hidden")
+
+        # -- ready: the question box opens once the model and the segmenter are loaded
+        def readiness():
+            if holder.ready:
+                return (gr.update(interactive=True, placeholder=ASK_PLACEHOLDER), gr.update(interactive=True), "",
+                        gr.Timer(active=False))
+            return (gr.update(interactive=False, placeholder=STARTING), gr.update(interactive=False),
+                    _note(STARTING_NOTE), gr.Timer(active=True))
+
+        ready_timer = gr.Timer(1.0, active=True)
+        ready_outputs = [question, ask_btn, ready_note, ready_timer]
+        demo.load(readiness, outputs=ready_outputs, api_visibility="private", show_progress="hidden")
+        ready_timer.tick(readiness, outputs=ready_outputs, api_visibility="private", show_progress="hidden")
 
         # -- responsibilities
-        def obligations_view(plan, actor, sort):
+        def obligations_view(plan, actor, sort, search="", remind=7):
             data = holder.extracted()
             labels = holder.labels()
             actor_choices = [(ALL_ACTORS, ALL)] + [(a, a) for a in tables.actors(data.obligations, plan)]
@@ -405,54 +497,71 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                 return (gr.update(choices=actor_choices, value=ALL), _note(data.error, warn=True), empty,
                         gr.update(value=None, interactive=False), gr.update(value=None, interactive=False))
             rows = tables.filter_obligations(data.obligations, plan, actor, sort or "deadline")
-            frame = tables.obligations_frame(rows, labels)
+            frame = tables.search_frame(tables.obligations_frame(rows, labels), search)
             dated = sum(1 for o in rows if (o.deadline or "").strip())
             note = f"{len(rows)} dòng trách nhiệm, {dated} dòng có thời hạn."
+            if len(frame) != len(rows):
+                note += f" Đang hiện {len(frame)} dòng có “{search.strip()}”."
             if data.warnings:
                 note += " Không trích xuất được: " + "; ".join(data.warnings)
             csv_path = tables.write_csv(frame, "trach-nhiem-thoi-han.csv")
             ics = None
             if data.to_ics is not None:
                 try:
-                    ics = tables.write_ics(rows, data.to_ics)
+                    ics = tables.write_ics(rows, data.to_ics, _remind_days(remind))
                 except Exception:
                     log.exception("ics export failed")
             ics_update = (gr.update(value=str(ics), interactive=True, label="Tải lịch thời hạn (.ics)") if ics else
-                          gr.update(value=None, interactive=False, label="Lịch .ics (chưa có)"))
+                          gr.update(value=None, interactive=False, label="Lịch .ics: không có thời hạn nào để nhắc"))
             return (gr.update(choices=actor_choices, value=actor), _note(note, bool(data.warnings)), frame,
                     gr.update(value=str(csv_path), interactive=True), ics_update)
 
+        def _remind_days(value) -> int:
+            try:
+                return max(0, min(90, int(value if value is not None else 7)))
+            except (TypeError, ValueError):
+                return 7
+
         ob_outputs = [ob_actor, ob_note, ob_table, csv_btn, ics_btn]
-        for control in (ob_plan, ob_actor, ob_sort):
-            control.input(obligations_view, inputs=[ob_plan, ob_actor, ob_sort], outputs=ob_outputs,
-                          api_visibility="private")
+        ob_inputs = [ob_plan, ob_actor, ob_sort, ob_search, ob_remind]
+        for control in (ob_plan, ob_actor, ob_sort, ob_remind):
+            control.input(obligations_view, inputs=ob_inputs, outputs=ob_outputs, api_visibility="private")
+        ob_search.change(obligations_view, inputs=ob_inputs, outputs=ob_outputs, api_visibility="private",
+                         show_progress="hidden", trigger_mode="always_last")
 
         # -- targets
-        def targets_view(plan, key):
+        def targets_view(plan, key, search=""):
             data = holder.extracted()
             labels = holder.labels()
             if data.error:
                 return (_note(data.error, warn=True), tables.targets_frame([], labels),
-                        gr.update(choices=[], value=None), None)
+                        gr.update(choices=[], value=None), chart.chart_html([]))
             frame = tables.targets_frame(data.targets, labels, plan)
+            shown = tables.search_frame(frame, search)
             choices = tables.indicator_choices(data.targets)
             key = key if key in {k for _, k in choices} else (choices[0][1] if choices else None)
-            note = f"{len(frame)} chỉ tiêu." + (" Không trích xuất được: " + "; ".join(data.warnings)
-                                                 if data.warnings else "")
-            return (_note(note, bool(data.warnings)), frame, gr.update(choices=choices, value=key),
-                    _chart(data, labels, key))
+            note = f"{len(frame)} chỉ tiêu." + (f" Đang hiện {len(shown)} dòng có “{search.strip()}”."
+                                                 if len(shown) != len(frame) else "")
+            if data.warnings:
+                note += " Không trích xuất được: " + "; ".join(data.warnings)
+            return (_note(note, bool(data.warnings)), shown, gr.update(choices=choices, value=key),
+                    _chart(data, labels, key, choices))
 
-        def _chart(data, labels, key):
-            frame = tables.chart_frame(data.targets, labels, key) if key else tables.chart_frame([], labels, "")
-            units = sorted({u for u in frame["Đơn vị"] if u})
-            return gr.update(value=frame, y_title=units[0] if len(units) == 1 else "Giá trị",
-                             sort=list(frame["Cột"]), x_label_angle=0 if len(frame) <= 4 else -20)
+        def _chart(data, labels, key, choices=None):
+            if not key:
+                return chart.chart_html([])
+            choices = choices if choices is not None else tables.indicator_choices(data.targets)
+            title = next((name for name, k in choices if k == key), "")
+            return chart.chart_html(chart.chart_bars(data.targets, labels, key), title)
 
         def chart_view(key):
             return _chart(holder.extracted(), holder.labels(), key)
 
-        tg_plan.input(targets_view, inputs=[tg_plan, tg_indicator], outputs=[tg_note, tg_table, tg_indicator, tg_chart],
+        tg_inputs = [tg_plan, tg_indicator, tg_search]
+        tg_plan.input(targets_view, inputs=tg_inputs, outputs=[tg_note, tg_table, tg_indicator, tg_chart],
                       api_visibility="private")
+        tg_search.change(targets_view, inputs=tg_inputs, outputs=[tg_note, tg_table, tg_indicator, tg_chart],
+                         api_visibility="private", show_progress="hidden", trigger_mode="always_last")
         tg_indicator.input(chart_view, inputs=[tg_indicator], outputs=[tg_chart], api_visibility="private")
 
         # -- documents
@@ -495,14 +604,14 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                     for p in holder.engine.plans if uploaded(p.source)]
 
         # -- refresh everything (page load, after an upload or a removal)
-        def refresh_all(chat_p, ob_p, ob_a, ob_s, tg_p, tg_k, doc_p, dr_t):
+        def refresh_all(chat_p, ob_p, ob_a, ob_s, ob_q, ob_r, tg_p, tg_k, tg_q, doc_p, dr_t):
             choices = _plan_choices(holder)
             chat_p, ob_p, tg_p = (_keep(v, choices) for v in (chat_p, ob_p, tg_p))
             doc_p = doc_p if doc_p in {v for _, v in choices[1:]} else (choices[1][1] if len(choices) > 1 else None)
             rm_choices = removable_choices()
             return (gr.update(choices=choices, value=chat_p),
-                    gr.update(choices=choices, value=ob_p), *obligations_view(ob_p, ob_a, ob_s),
-                    gr.update(choices=choices, value=tg_p), *targets_view(tg_p, tg_k),
+                    gr.update(choices=choices, value=ob_p), *obligations_view(ob_p, ob_a, ob_s, ob_q, ob_r),
+                    gr.update(choices=choices, value=tg_p), *targets_view(tg_p, tg_k, tg_q),
                     *docs_view(), gr.update(choices=choices[1:], value=doc_p), details_view(doc_p),
                     gr.update(choices=rm_choices, value=None), draft_template_update(dr_t))
 
@@ -510,7 +619,8 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
             choices = drafting.template_choices(holder)
             return gr.update(choices=choices, value=value if value in {v for _, v in choices} else drafting.AUTO)
 
-        refresh_inputs = [chat_plan, ob_plan, ob_actor, ob_sort, tg_plan, tg_indicator, doc_pick, dr_template]
+        refresh_inputs = [chat_plan, ob_plan, ob_actor, ob_sort, ob_search, ob_remind, tg_plan, tg_indicator, tg_search,
+                          doc_pick, dr_template]
         refresh_outputs = [chat_plan, ob_plan, *ob_outputs, tg_plan, tg_note, tg_table, tg_indicator, tg_chart,
                            docs_note, docs_table, doc_pick, doc_details, rm_pick, dr_template]
         demo.load(refresh_all, inputs=refresh_inputs, outputs=refresh_outputs, api_visibility="private",
@@ -540,18 +650,27 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
             show_progress="hidden")
 
         # -- API
-        def ask(question: str, plan: str = "") -> str:
+        def ask(question: str, plan: str = "", history: list[str] | None = None) -> str:
             """Trả lời một câu hỏi về các kế hoạch; kết quả là markdown: câu trả lời rồi danh sách trích dẫn
-            [n] (kế hoạch, tệp, điều khoản, mục, nguyên văn). `plan`: tên địa phương hoặc tên tệp (tuỳ chọn)."""
+            [n] (kế hoạch, tệp, điều khoản, mục, nguyên văn). `plan`: tên địa phương hoặc tên tệp (tuỳ chọn).
+            `history`: các câu hỏi trước trong cùng hội thoại, cũ nhất trước (tuỳ chọn): câu hỏi nối tiếp
+            ("còn xã Tịnh Thiện thì sao?") được hiểu theo chúng, và câu trả lời mở đầu bằng "Hiểu là: …"."""
             text = (question or "").strip()
             if not text:
                 raise gr.Error("Câu hỏi trống.")
+            if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
+                raise gr.Error("history phải là danh sách các câu hỏi trước (chuỗi), cũ nhất trước.")
             try:
-                answer, labels = _ask(holder, text, (plan or "").strip() or ALL)
+                answer, reading = _ask(holder, text, (plan or "").strip() or ALL, history)
             except QuestionError as error:
                 raise gr.Error(_question_error(error)) from None
-            return render.render_answer_markdown(answer, labels)
+            return render.render_answer_markdown(answer, holder.labels(), holder.notes(), reading.explanation)
 
+        def status() -> dict:
+            """Trạng thái máy chủ: `ready` khi mô hình đã nạp xong và câu hỏi được trả lời ngay; số kế hoạch."""
+            return {"ready": holder.ready, "plans": len(holder.engine.plans)}
+
+        gr.api(status, api_name="status", concurrency_limit=None)
         gr.api(ask, api_name="ask", concurrency_limit=4, concurrency_id="ask")
     return demo
 
@@ -697,12 +816,15 @@ def serve(index_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     logging.getLogger("ui").setLevel(logging.INFO)
     host = _env_or(host, DEFAULT_HOST, "ASSISTANT_HOST")
     port = _env_or(port, DEFAULT_PORT, "ASSISTANT_PORT", int)
+    warm = os.environ.get("ASSISTANT_WARMUP", "1") != "0"
     try:
         holder = EngineHolder(lambda: Engine.open(Path(index_dir)))
         import bm25s  # noqa: F401  (it sets its own logger to DEBUG on import; quiet it after)
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         holder.engine  # fail now, with the CLI's message, when there is no index
+        if warm:  # load the model while the page is built and served; questions wait for it
+            holder.start_warm_up()
     except IndexError_ as error:
         print(f"assistant: {error}", file=sys.stderr)
         return 1
@@ -723,8 +845,6 @@ def serve(index_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"{TITLE}: http://{shown}:{port}  ({len(holder.engine.plans)} kế hoạch; sẵn sàng sau "
           f"{time.perf_counter() - started:.1f} s; Ctrl+C để dừng)", flush=True)
-    if os.environ.get("ASSISTANT_WARMUP", "1") != "0":
-        threading.Thread(target=holder.warm_up, name="warm-up", daemon=True).start()
     try:
         demo.block_thread()
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ui.render import plan_labels
+from ui.render import plan_labels, plan_notes
 from ui.tables import Extracted, extract_all
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ class EngineHolder:
         self.generation = 0
         self._cache: dict[str, object] = {}
         self._cache_generation = -1
+        self._warming = False
+        self._warm = threading.Event()
 
     # -- the engine --------------------------------------------------------------------------------
     @property
@@ -50,17 +52,38 @@ class EngineHolder:
         return getattr(self._engine, "_embedder", None) is not None
 
     def warm_up(self) -> None:
-        """Load the model and underthesea's segmenter in the background after start, so the
-        first question is quick."""
+        """Load the model and underthesea's segmenter, and run one question through every stage
+        (BM25, Chroma, the composer), so that the first real question is as quick as the next.
+        `serve` runs this in the background while the page loads; the page takes questions once
+        it is done (see `ready`)."""
         from assistant.retrieval.tokenize import query_tokens
 
+        self._warming = True
         started = time.perf_counter()
         try:
             self.embedder().embed_queries(["khởi động"])
             query_tokens("khởi động kế hoạch")
-            log.info("embedding model ready in %.1f s", time.perf_counter() - started)
+            self.engine.ask("Ai báo cáo kết quả thực hiện kế hoạch?")
+            self.extracted()
+            log.info("model and segmenter ready in %.1f s", time.perf_counter() - started)
         except Exception:  # the first question will report the problem to the user
             log.exception("warm-up failed")
+        finally:
+            self._warm.set()
+
+    def start_warm_up(self) -> threading.Thread:
+        self._warming = True
+        thread = threading.Thread(target=self.warm_up, name="warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    @property
+    def ready(self) -> bool:
+        """False while a warm-up is running: questions wait for it (no warm-up: always ready)."""
+        return not self._warming or self._warm.is_set()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        return self._warm.wait(timeout) if self._warming else True
 
     def reload(self) -> None:
         """Open the index again after it changed on disk (call with write_lock held)."""
@@ -86,5 +109,9 @@ class EngineHolder:
     def labels(self) -> dict[str, str]:
         return self._cached("labels", lambda: plan_labels(self.engine.plans))
 
+    def notes(self) -> dict[str, tuple[str, str]]:
+        """source → (number and date line, scan note) for citations."""
+        return self._cached("notes", lambda: plan_notes(self.engine.plans))
+
     def extracted(self) -> Extracted:
-        return self._cached("extracted", lambda: extract_all(self.engine.plans))
+        return self._cached("extracted", lambda: extract_all(self.engine.plans, self.labels()))

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from assistant.text import fold
+from ui import chart
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ EXTRACT_MISSING = ("Chức năng trích xuất trách nhiệm và chỉ tiêu ch
 
 OBLIGATION_COLUMNS = ["Kế hoạch", "Đơn vị thực hiện", "Vai trò", "Nhiệm vụ", "Báo cáo / gửi đến", "Qua",
                       "Thời hạn", "Tần suất", "Điều khoản"]
-TARGET_COLUMNS = ["Kế hoạch", "Chỉ tiêu", "Mức", "Giá trị", "Đơn vị", "Năm", "Giai đoạn", "Điều khoản"]
+TARGET_COLUMNS = ["Kế hoạch", "Chỉ tiêu", "Loại", "Giá trị", "Đơn vị", "Năm", "Giai đoạn", "Điều khoản"]
 PLAN_COLUMNS = ["Địa phương", "Tỉnh", "Số hiệu", "Ngày ban hành", "Người ký", "Căn cứ", "Điều khoản", "Nguồn",
                 "Tệp"]
 SORTS = {"deadline": "Thời hạn (sớm → muộn)", "plan": "Kế hoạch", "actor": "Đơn vị thực hiện"}
@@ -65,36 +66,30 @@ def load_extract():
     return module, ""
 
 
-def _calendar_writer(module, plans):
-    """obligations → .ics bytes, each plan's events anchored at the plan's own date when the
-    extractors provide `reference_date`; None when there is no calendar export."""
-    to_ics = getattr(module, "obligations_to_ics", None)
-    reference_date = getattr(module, "reference_date", None)
-    if to_ics is None:
-        try:
-            calendar = importlib.import_module("assistant.extract.calendar")
-        except Exception:
-            return None
-        to_ics = getattr(calendar, "obligations_to_ics", None)
-        reference_date = getattr(calendar, "reference_date", None)
-    if to_ics is None:
+def _calendar_writer(module, plans, labels: dict[str, str] | None = None):
+    """(obligations, remind_days) → .ics bytes, each plan's events anchored at the plan's own date
+    and titled with its locality; None when there is no calendar export."""
+    try:
+        calendar = importlib.import_module("assistant.extract.calendar")
+    except Exception:
+        log.exception("assistant.extract.calendar: import failed")
         return None
-    if reference_date is None:
-        return lambda obligations: to_ics(obligations)
     references = {}
     for plan in plans:
         try:
-            references[plan.source] = reference_date(plan)
+            references[plan.source] = calendar.reference_date(plan)
         except Exception:
             log.exception("reference_date failed on %s", plan.source)
-    return lambda obligations: to_ics(obligations, references)
+    localities = {**(labels or {}), **{p.source: p.metadata.locality for p in plans if p.metadata.locality}}
+    return lambda obligations, remind_days=calendar.DEFAULT_REMIND_DAYS: calendar.obligations_to_ics(
+        obligations, references, localities, remind_days=remind_days)
 
 
-def extract_all(plans) -> Extracted:
+def extract_all(plans, labels: dict[str, str] | None = None) -> Extracted:
     module, error = load_extract()
     if module is None:
         return Extracted(error=error)
-    result = Extracted(to_ics=_calendar_writer(module, plans))
+    result = Extracted(to_ics=_calendar_writer(module, plans, labels))
     for plan in plans:
         for name, target in (("extract_obligations", result.obligations), ("extract_targets", result.targets)):
             try:
@@ -172,6 +167,17 @@ def obligations_frame(obligations, labels: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(obligation_rows(obligations, labels), columns=OBLIGATION_COLUMNS)
 
 
+def search_frame(frame: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Rows where every word of the query appears in some cell, diacritics and case ignored
+    ("bao cao ubnd" finds "báo cáo UBND")."""
+    words = fold(query or "").split()
+    if not words or frame.empty:
+        return frame
+    rows = frame.astype(str).apply(lambda row: fold(" ".join(row)), axis=1)
+    keep = rows.apply(lambda text: all(word in text for word in words))
+    return frame[keep].reset_index(drop=True)
+
+
 def _export(name: str, data: bytes) -> Path:
     """A download file, named as the user will see it, in a folder named by its content: the
     same table exported again reuses the file, so filtering all day does not fill the disk."""
@@ -192,11 +198,16 @@ def write_csv(frame: pd.DataFrame, name: str) -> Path:
     return _export(name, buffer.getvalue().encode("utf-8-sig"))
 
 
-def write_ics(obligations, to_ics, name: str = "thoi-han-bao-cao.ics") -> Path | None:
+def write_ics(obligations, to_ics, remind_days: int = 7, name: str = "thoi-han-bao-cao.ics") -> Path | None:
+    """The calendar of these obligations, or None when none of them has a usable deadline (no
+    empty calendar to download) or there is no calendar export."""
     if to_ics is None:
         return None
-    data = to_ics(list(obligations))
-    return _export(name, data.encode("utf-8") if isinstance(data, str) else bytes(data))
+    data = to_ics(list(obligations), remind_days)
+    data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if b"BEGIN:VEVENT" not in data:
+        return None
+    return _export(name, data)
 
 
 # -- targets -------------------------------------------------------------------------------------
@@ -204,8 +215,9 @@ def target_rows(targets, labels: dict[str, str]) -> list[dict]:
     return [{
         "Kế hoạch": labels.get(t.source, t.source),
         "Chỉ tiêu": _text(t.indicator),
-        "Mức": _text(getattr(t, "comparator", "")),
-        "Giá trị": _text(t.value),
+        "Loại": chart.target_kind(t),
+        "Giá trị": _text(chart.SIGNS.get(_text(getattr(t, "comparator", "")).lower(), _text(getattr(t, "comparator", "")))
+                         + str(t.value or "")),
         "Đơn vị": _text(t.unit),
         "Năm": _text(t.year),
         "Giai đoạn": _text(getattr(t, "period_label", "")),
@@ -218,32 +230,13 @@ def targets_frame(targets, labels: dict[str, str], plan: str = ALL) -> pd.DataFr
     return pd.DataFrame(target_rows(chosen, labels), columns=TARGET_COLUMNS)
 
 
-def indicator_key(indicator: str) -> str:
-    """Indicators compared across plans match on this: folded, no years, numbers or punctuation."""
-    folded = fold(indicator or "")
-    folded = re.sub(r"\b(?:nam|giai doan|den)\s+\d{4}\b|\d+(?:[.,]\d+)?|[^a-z ]", " ", folded)
-    return " ".join(folded.split())
-
-
-def parse_number(value) -> float | None:
-    """"37,7" → 37.7, "1.000" → 1000, "95" → 95; ranges and words ("02 đến 04", "Có") → None."""
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value or "").strip().replace(" ", "")
-    if not re.fullmatch(r"\d[\d.,]*", text):
-        return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", text):
-        text = text.replace(".", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
+indicator_key = chart.indicator_key
+parse_number = chart.parse_number
 
 
 def indicator_choices(targets) -> list[tuple[str, str]]:
-    """(shown name, key) of indicators with a numeric value, those set by most plans first."""
+    """(shown name, key) of indicators with a numeric value, those set by most plans first; the
+    name shown is the one most plans write, abbreviations expanded."""
     groups: dict[str, dict] = {}
     for target in targets:
         if parse_number(target.value) is None:
@@ -252,7 +245,7 @@ def indicator_choices(targets) -> list[tuple[str, str]]:
         if not key:
             continue
         group = groups.setdefault(key, {"names": {}, "plans": set(), "n": 0})
-        name = _text(target.indicator)
+        name = _text(chart.expand_all(target.indicator)).rstrip(" :;.")
         group["names"][name] = group["names"].get(name, 0) + 1
         group["plans"].add(target.source)
         group["n"] += 1
@@ -260,27 +253,9 @@ def indicator_choices(targets) -> list[tuple[str, str]]:
     choices = []
     for key, group in ordered:
         name = max(group["names"], key=lambda n: (group["names"][n], -len(n)))
-        shown = name if len(name) <= 110 else name[:107] + "…"
         plans = len(group["plans"])
-        choices.append((f"{shown} ({plans} kế hoạch)" if plans > 1 else shown, key))
+        choices.append((f"{name} ({plans} kế hoạch)" if plans > 1 else name, key))
     return choices
-
-
-def chart_frame(targets, labels: dict[str, str], key: str) -> pd.DataFrame:
-    """One bar per plan and year for the indicator `key`: columns Kế hoạch, Năm, Giá trị, Cột."""
-    rows = []
-    for target in targets:
-        value = parse_number(target.value)
-        if value is None or indicator_key(target.indicator) != key:
-            continue
-        year = _text(target.year) or "?"
-        unit = _text(target.unit)
-        plan = labels.get(target.source, target.source)
-        rows.append({"Kế hoạch": plan, "Năm": year, "Giá trị": value, "Đơn vị": unit,
-                     "Cột": f"{plan} · {year}" + (f" ({unit})" if unit and unit != "%" else "")})
-    frame = pd.DataFrame(rows, columns=["Kế hoạch", "Năm", "Giá trị", "Đơn vị", "Cột"])
-    frame = frame.drop_duplicates(subset=["Cột", "Giá trị"])
-    return frame.sort_values(["Năm", "Kế hoạch"]).reset_index(drop=True)
 
 
 # -- plans ---------------------------------------------------------------------------------------
@@ -306,6 +281,8 @@ def signer_text(meta) -> str:
 
 
 def plans_frame(plans, labels: dict[str, str], uploaded) -> pd.DataFrame:
+    from ui.render import scan_note
+
     rows = []
     for plan in sorted(plans, key=lambda p: (bool(uploaded(p.source)), fold(labels.get(p.source, p.source)))):
         meta = plan.metadata
@@ -317,7 +294,7 @@ def plans_frame(plans, labels: dict[str, str], uploaded) -> pd.DataFrame:
             "Người ký": signer_text(meta),
             "Căn cứ": " · ".join(_text(d) for d in meta.parent_documents),
             "Điều khoản": len(plan.clauses),
-            "Nguồn": "Tải lên" if uploaded(plan.source) else "Kho có sẵn",
+            "Nguồn": ("Tải lên" if uploaded(plan.source) else "Kho có sẵn") + (" · bản scan" if scan_note(plan) else ""),
             "Tệp": Path(plan.source).name,
         })
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)

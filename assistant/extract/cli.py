@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from assistant.documents import Plan
-from assistant.extract.calendar import count_events, obligations_to_ics, reference_date
+from assistant.extract.calendar import (DEFAULT_REMIND_DAYS, MAX_REMIND_DAYS, count_events, obligations_to_ics,
+                                       plan_localities, reference_date)
 from assistant.extract.obligations import Obligation, extract_obligations
 from assistant.extract.targets import Target, extract_targets
 from assistant.text import fold
@@ -77,7 +78,14 @@ def run_obligations(engine, args) -> int:
         found = [o for o in found if needle in fold(o.actor)]
     ics = getattr(args, "ics", None)
     if ics:
-        data = obligations_to_ics(found, {plan.source: reference_date(plan) for plan in plans})
+        remind = getattr(args, "remind_days", DEFAULT_REMIND_DAYS)
+        remind = DEFAULT_REMIND_DAYS if remind is None else remind
+        if not 0 <= remind <= MAX_REMIND_DAYS:
+            return _fail(f"--remind-days: {remind} is not between 0 and {MAX_REMIND_DAYS}")
+        data = obligations_to_ics(found, {plan.source: reference_date(plan) for plan in plans},
+                                  plan_localities(plans), remind_days=remind)
+        if count_events(data) == 0:  # no empty calendar: nothing in the selection has a usable deadline
+            return _fail(f"{ics}: not written: no obligation in the selection has a recurring deadline")
         try:
             Path(ics).write_bytes(data)
         except OSError as error:

@@ -17,7 +17,7 @@ class Target:
     source: str
     clause: str
     indicator: str
-    comparator: str  # "trên" | "tối thiểu" | "đạt" | ">" | "<" | ""
+    comparator: str  # "trên" | "tối thiểu" | "đạt" | ">" | "≥" | "<" | "≤" | ""
     value: str  # as written: "37,7", "80", "02 đến 04", "Có"
     unit: str  # "%", "Mbps", "thuê bao/100 dân", "kết nối", …
     year: str  # "2025", "2025-2026"
@@ -37,14 +37,15 @@ _NUM = r"\d+(?:[.,]\d+)?(?:\s*(?:den|-|–)\s*\d+(?:[.,]\d+)?)?"
 # Longest first; "ket n?i" tolerates the OCR "két ndi" for "kết nối".
 _UNIT = (r"(?:%|mbps|gbps|gb/s|tb/s|mb/s|thue bao/100 dan|thue bao|ket n[a-z0-9]i|tai khoan|dinh danh so"
          r"|thiet bi|dien thoai)(?![\w/])")
-_CMP = r"(?:tren|toi thieu|it nhat|duoi|hon|>=?|<=?)"
+_CMP = r"(?:tren|toi thieu|it nhat|duoi|hon|>=?|<=?|≥|≤)"
 _AFTER_COLON = re.compile(rf":\s*(?:(?P<cmp>{_CMP})\s+)?(?:duy tri\s+)?(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _AFTER_DAT = re.compile(rf"\bdat\s+(?:(?P<cmp>{_CMP})\s+)?(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _LEADING = re.compile(rf"\s*(?P<num>{_NUM})\s*(?P<unit>%)")
 _ANYWHERE = re.compile(rf"(?:(?P<cmp>{_CMP})\s+)?(?<![\w,.])(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 _TRAILING_CMP = re.compile(rf"\s+(?P<cmp>{_CMP})\s*$")
 _COMPARATORS = {"tren": "trên", "toi thieu": "tối thiểu", "it nhat": "tối thiểu", "duoi": "<", "hon": ">",
-                "dat": "đạt", ">": ">", ">=": ">", "<": "<", "<=": "<"}
+                "dat": "đạt", ">": ">", ">=": "≥", "<": "<", "<=": "≤",
+                "≥": "≥", "≤": "≤"}
 _UNITS = {"%": "%", "mbps": "Mbps", "gbps": "Gbps", "gb/s": "Gb/s", "tb/s": "Tb/s", "mb/s": "Mb/s",
           "thue bao/100 dan": "thuê bao/100 dân", "thue bao": "thuê bao", "tai khoan": "tài khoản",
           "dinh danh so": "định danh số", "thiet bi": "thiết bị", "dien thoai": "điện thoại"}
@@ -125,7 +126,7 @@ def _row_targets(source: str, clause: Clause) -> list[Target]:
         if not year or not cell.strip():
             continue
         m = _CELL.match(cell)
-        comparator = {"≥": ">", "≤": "<", ">=": ">", "<=": "<"}.get(m.group("cmp") or "", m.group("cmp") or "")
+        comparator = {">=": "≥", "<=": "≤"}.get(m.group("cmp") or "", m.group("cmp") or "")  # "≥" stays "≥"
         unit = "%" if m.group("unit") else _unit(fold(unit_cell).strip(), unit_cell.strip())
         found.append(Target(source, clause.id, indicator, comparator, m.group("value"), unit, year.group(1),
                             header, clause.text))

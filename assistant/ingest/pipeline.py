@@ -24,8 +24,9 @@ def display_source(path: Path) -> str:
 def plan_from_document(document: LoadedDocument, source: str | None = None) -> Plan:
     clauses = segment(document)
     digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-    return Plan(source or display_source(document.path), extract_metadata(clauses), clauses, digest,
-                ocr_pages=document.ocr_pages)
+    metadata = extract_metadata(clauses)
+    metadata.from_ocr = bool(document.ocr_pages)  # the web app marks scan-derived plans
+    return Plan(source or display_source(document.path), metadata, clauses, digest, ocr_pages=document.ocr_pages)
 
 
 def read_plan(path: Path, max_bytes: int | None = None, ocr: OcrOptions | None = None) -> Plan:
