@@ -196,7 +196,7 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
         return PlanMatch(owners, True, several, spans, scores)
 
     ranked = sorted(scores, key=lambda s: -scores[s])
-    if not ranked or scores[ranked[0]] < 1.0:
+    if not ranked or scores[ranked[0]] < 1.5:
         return PlanMatch([], False, False, [], scores)
     # Two place names, each naming its own plans: the question compares them.
     distinct = {p: owners for p, owners in place_groups.items()

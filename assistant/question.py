@@ -212,7 +212,9 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
     slots = [s for s in slots if s != "compare"] or ["general"]
     if "report" in slots and len(slots) > 1 and recipient_given(question):
         slots.remove("report")  # "… gửi báo cáo cho UBND thị xã trước ngày nào?": only the date is asked
-    sources = match.sources if (match.confident or match.several or len(match.sources) <= 3) else []
+    # An unsure match restricts the question only when it is strong, to the few plans it names.
+    strong = bool(match.sources) and match.scores.get(match.sources[0], 0.0) >= 2.5 and len(match.sources) <= 3
+    sources = match.sources if (match.confident or match.several or strong) else []
     query = strip_spans(question, match.spans) if sources else question
     return QuestionInfo(
         text=question,
