@@ -196,7 +196,12 @@ def plans_named(text: str, plans: list[Plan]) -> list[str]:
     """Plans a user's text names (a file name, number, locality, issuer or topic): the best one,
     or the few that match equally well."""
     match = match_plans(text, plans)
-    return match.sources if match.confident or match.several else match.sources[:3] if match.sources else []
+    return match.sources if match.confident or match.several or _strong(match) else []
+
+
+def _strong(match: PlanMatch) -> bool:
+    """An unsure match that is still strong, among a few plans (two plans of one place)."""
+    return bool(match.sources) and match.scores.get(match.sources[0], 0.0) >= 2.5 and len(match.sources) <= 3
 
 
 def locality_words(plans: list[Plan]) -> set[str]:
@@ -213,8 +218,7 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
     if "report" in slots and len(slots) > 1 and recipient_given(question):
         slots.remove("report")  # "… gửi báo cáo cho UBND thị xã trước ngày nào?": only the date is asked
     # An unsure match restricts the question only when it is strong, to the few plans it names.
-    strong = bool(match.sources) and match.scores.get(match.sources[0], 0.0) >= 2.5 and len(match.sources) <= 3
-    sources = match.sources if (match.confident or match.several or strong) else []
+    sources = match.sources if (match.confident or match.several or _strong(match)) else []
     query = strip_spans(question, match.spans) if sources else question
     return QuestionInfo(
         text=question,

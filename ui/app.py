@@ -241,7 +241,8 @@ def _ask(holder: EngineHolder, question: str, plan: str, history: list[str] | No
     holder.embedder()
     engine = holder.engine
     reading = read_followup(list(history or []), question, engine.plans)
-    chosen = reading.plan or (None if not plan or plan == ALL else plan)
+    # A plan the user picked in the filter wins over one the conversation suggests.
+    chosen = (None if not plan or plan == ALL else plan) or reading.plan
     return engine.ask(reading.question, plan=chosen), reading
 
 
