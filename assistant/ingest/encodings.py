@@ -190,6 +190,21 @@ def vietnamese_score(text: str) -> float:
     return (good + 1) / (judged + 1)
 
 
+GARBAGE_SCORE = 0.6  # real Vietnamese text layers and OCR score ≥ 0.9; mis-mapped fonts ≤ 0.3
+_MAX_CONTROL_SHARE = 0.005
+_LAYOUT_CONTROLS = "\t\n\r\x0b\x0c"
+
+
+def looks_like_garbage(text: str) -> bool:
+    """Text nobody can read: most accented words are not Vietnamese syllables ("7ӌ1+" for "TỈNH"
+    from a PDF font with a wrong ToUnicode map, bytes read as UTF-16), or control characters.
+    Text without accented words (English, OCR that lost its diacritics) is not judged garbage."""
+    if not text.strip():
+        return False
+    controls = sum(1 for char in text if ord(char) < 0x20 and char not in _LAYOUT_CONTROLS)
+    return vietnamese_score(text) < GARBAGE_SCORE or controls > _MAX_CONTROL_SHARE * len(text)
+
+
 def _decode_damaged_utf8(data: bytes) -> str:
     """UTF-8 with a few bad bytes (a stray pasted character, a cut copy) keeps its text."""
     return data.decode("utf-8", errors="replace")

@@ -19,7 +19,7 @@ from lxml import etree
 
 from assistant.documents import LoadedDocument, LoadError
 from assistant.ingest import office
-from assistant.ingest.encodings import guess_decoding
+from assistant.ingest.encodings import guess_decoding, looks_like_garbage
 from assistant.ingest.images import IMAGE_SUFFIXES, load_image
 from assistant.ingest.markdown import normalize_markdown
 from assistant.ingest.ocr import OcrOptions
@@ -149,6 +149,10 @@ def _load_office(path: Path) -> LoadedDocument:
     """.doc/.odt/.rtf: LibreOffice makes a .docx, read like any other (tables included)."""
     with office.converted_to_docx(path) as converted:
         text = _docx_text(converted, path, f"{path.suffix.lower()[1:]} (converted by LibreOffice)")
+    # LibreOffice imports any bytes it does not recognise as plain text: a damaged file comes back
+    # as a page of CJK-looking noise rather than an error.
+    if looks_like_garbage(text):
+        raise LoadError(f"{path}: LibreOffice could not convert the file (it reads as noise: damaged file?)")
     return LoadedDocument(path, text, path.suffix.lower()[1:])
 
 

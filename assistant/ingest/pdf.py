@@ -6,8 +6,8 @@ with the values of form-field widgets put back in their place (pdf_forms). A pag
 - it has almost no text but draws an image: a scanned page, or
 - its text is not plausible Vietnamese: a font with a wrong ToUnicode map extracts "7ӌ1+" for
   "TỈNH". Measured by the share of accented words that are valid Vietnamese syllables
-  (encodings.vietnamese_score; real text layers score ≥ 0.99, such garbage ≤ 0.3) and by control
-  characters, which no real text layer has. The OCR text replaces the layer only if it scores
+  (encodings.looks_like_garbage: real text layers score ≥ 0.99, such garbage ≤ 0.3) and by
+  control characters, which no real text layer has. The OCR text replaces the layer only if it scores
   higher, so a plan in another language is not thrown away for a Vietnamese misreading.
 Pages without text or images (blank pages) stay empty.
 """
@@ -20,14 +20,12 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from assistant.documents import LoadedDocument, LoadError
 from assistant.ingest import external, ocr
+from assistant.ingest.encodings import looks_like_garbage as text_layer_is_garbage
 from assistant.ingest.encodings import vietnamese_score
 from assistant.ingest.pdf_forms import page_text_with_fields
 
 PAGE_SEPARATOR = "\n\n"
 MIN_LETTERS = 25  # fewer letters than this on a page with an image: a scan (perhaps with a stamp)
-MIN_PLAUSIBILITY = 0.6
-MAX_CONTROL_SHARE = 0.005
-_TEXT_CONTROLS = "\t\n\r\x0b\x0c"
 
 
 def load_pdf(path: Path, options: ocr.OcrOptions | None = None) -> LoadedDocument:
@@ -53,14 +51,6 @@ def load_pdf(path: Path, options: ocr.OcrOptions | None = None) -> LoadedDocumen
         offset += len(page) + len(PAGE_SEPARATOR)
     return LoadedDocument(path, PAGE_SEPARATOR.join(pages), "pdf", page_starts=tuple(starts),
                           ocr_pages=tuple(sorted(ocr_pages)))
-
-
-def text_layer_is_garbage(text: str) -> bool:
-    """Text a reader cannot read: accented words that are not Vietnamese syllables, or controls."""
-    if not text.strip():
-        return False
-    controls = sum(1 for char in text if ord(char) < 0x20 and char not in _TEXT_CONTROLS)
-    return vietnamese_score(text) < MIN_PLAUSIBILITY or controls > MAX_CONTROL_SHARE * len(text)
 
 
 def _read_layers(path: Path) -> tuple[list[str], list[int]]:
