@@ -1,8 +1,9 @@
 """Held-out questions: written by a separate author who saw the plans and the gold set's format,
 never the answering code, after the composer had been developed on evals/gold.jsonl. Nothing in
 the product has been tuned on them; they estimate how the gold-set numbers generalise.
-Results go to evals/heldout_report.md. Floors are the measured values rounded down to 0.05 at
-the commit that introduced the set (a regression guard, not a target)."""
+Results go to evals/heldout_report.md. Floors are regression guards: the measured values rounded down to 0.05
+(0.85/0.80/0.55 when the set was introduced; raised to 0.90/0.85/0.85 after the real-plan work of
+the third session measured 0.917/0.867/0.900)."""
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from evals.test_quality import run_product, summarise
 EVALS = Path(__file__).resolve().parent
 HELDOUT = EVALS / "heldout.jsonl"
 REPORT = EVALS / "heldout_report.md"
-FLOORS = {"hit@5": 0.85, "answer_accuracy": 0.80, "abstention": 0.55}
+FLOORS = {"hit@5": 0.90, "answer_accuracy": 0.85, "abstention": 0.85}
 
 
 @pytest.fixture(scope="module")

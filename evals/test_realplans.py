@@ -114,3 +114,24 @@ def test_real_plan_floor(realplans_summary, half, metric):
     floor = thresholds["floors"][half][metric]
     print(f"\n{half} {metric}: {value:.3f} (floor {floor:.2f}, target {thresholds['targets'][metric]:.2f})")
     assert value >= floor, f"real plans, {half} half, {metric} regressed: {value:.3f} < floor {floor:.2f}"
+
+
+# Questions that name their plan the way staff do; written for this test, not taken from the
+# evaluation sets. The answer must come from that plan, and never as a comparison.
+NAMED = [
+    ("Kế hoạch 172/KH-UBND giao cơ quan nào chủ trì tập huấn, bồi dưỡng nghiệp vụ?", "tinh-ho-chi-minh-luat-viec-lam.md"),
+    ("TP.HCM: kinh phí triển khai thi hành Luật Việc làm lấy từ nguồn nào?", "tinh-ho-chi-minh-luat-viec-lam.md"),
+    ("Sở Công Thương Lào Cai giao phòng nào chủ trì phát triển các khu, cụm công nghiệp?",
+     "so-lao-cai-de-an-08-cong-nghiep.docx"),
+    ("Kế hoạch quan trắc môi trường nuôi trồng thủy sản có kinh phí mỗi năm bao nhiêu?", "tinh-dak-lak-quan-trac-thuy-san.md"),
+    ("QĐ 1627 do ai ký?", "tinh-quang-ngai-kiem-ke-tai-san-cong.md"),
+    ("Festival Thăng Long 2026: bế mạc tổ chức ở đâu?", "tinh-ha-noi-festival-thang-long.pdf"),
+]
+
+
+@pytest.mark.parametrize("question,file", NAMED)
+def test_question_names_its_plan(realplans_engine, question, file):
+    answer = realplans_engine.ask(question)
+    assert answer.grounded, answer.answer
+    assert Path(answer.citations[0].source).name == file, (answer.answer, [c.source for c in answer.citations])
+    assert not answer.answer.startswith(("So sánh", "Comparison")), answer.answer

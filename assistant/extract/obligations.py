@@ -195,11 +195,14 @@ def _clause_obligations(source: str, clause: Clause) -> list[Obligation]:
     src = reader.src
     body = len(src) - len(strip_numbering(src)) if clause.kind in _HEADING_KINDS else 0
     if clause.kind in ("item", "subitem"):
-        # A heading is a duty only as "2. Công chức …: Tuyên truyền …" (actor, colon, duties).
+        # A heading is a duty only as "2. Công chức …: Tuyên truyền …" (actor, colon, duties),
+        # or when it is a whole sentence that assigns or reports ("3. Thủ trưởng các sở … báo
+        # cáo kết quả thực hiện về Ủy ban nhân dân Thành phố"), as real plans often number them.
         own, colon = heading_actor(src), src.find(":", body)
-        if not own or colon < 0 or not label(src[colon + 1:]):
+        if own and colon >= 0 and label(src[colon + 1:]):
+            reader.actor, body = own, colon + 1
+        elif len(src) - body < 100 or not _REPORT.search(reader.low, body):
             return []
-        reader.actor, body = own, colon + 1
     for start, end in sentences(src, body):
         reader.sentence(start, end)
     return reader.found

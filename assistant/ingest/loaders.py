@@ -202,10 +202,10 @@ def _text_box_lines(paragraph: Paragraph) -> list[str]:
     fallback) is read once."""
     lines: list[str] = []
     for box in _TEXT_BOXES(paragraph._p):
-        for p in _PARAGRAPHS(box):
-            text = "".join(t.text or "" for t in _TEXTS(p))
-            if text.strip() and text not in lines:
-                lines.append(text)
+        # One box holds one block of text (a trích yếu wrapped over two lines): one paragraph.
+        text = " ".join(" ".join("".join(t.text or "" for t in _TEXTS(p)).split()) for p in _PARAGRAPHS(box)).strip()
+        if text and text not in lines:
+            lines.append(text)
     return lines
 
 
