@@ -136,16 +136,27 @@ def _answer(engine, info: QuestionInfo, findings: list[Finding]) -> Answer:
     return Answer(info.text, prefix + body, True, citations.build(), info.intent)
 
 
+def _compared_plans(engine, query: str, sources: list[str]) -> list:
+    """The plans in scope (those named, or all) in index order; when there are more than
+    MAX_COMPARED_PLANS, the ones whose clauses rank best for the question (a province index
+    holds hundreds, and retrieving once per plan would make one question cost seconds)."""
+    scope = [p for p in engine.plans if not sources or p.source in sources]
+    if len(scope) <= MAX_COMPARED_PLANS:
+        return scope
+    ranked = dict.fromkeys(h.source for h in engine.retrieve(query, k=10 * MAX_COMPARED_PLANS, sources=sources or None))
+    return [engine.plan(source) for source in list(ranked)[:MAX_COMPARED_PLANS]]
+
+
 def _compare(engine, info: QuestionInfo, words: list[str]) -> Answer | None:
     """One line per plan (the plans named, or the best-ranked ones): its finding for the first
     slot asked."""
-    sources = info.sources or list(dict.fromkeys(h.source for h in engine.retrieve(info.query, k=80)))
     citations = Citations()
     lines = []
-    for source in sources[:MAX_COMPARED_PLANS]:
-        plan = engine.plan(source)
-        hits = engine.retrieve(info.query, k=6, sources=[source])
-        if plan is None or not hits:
+    for plan in _compared_plans(engine, info.query, info.sources):
+        if plan is None:
+            continue
+        hits = engine.retrieve(info.query, k=6, sources=[plan.source])
+        if not hits:
             continue
         context = Context(engine, info, hits, words, [plan])
         findings = read_slots(context)[:1]
