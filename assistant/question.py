@@ -67,7 +67,7 @@ SLOT_CUES: list[tuple[str, str]] = [
                  r"|proportion|rate|target)|\bpercent|\btarget|\bgoal\b|\bminimum\b|\bat least\b"),
     ("person", r"\bten (?:la )?gi\b|\bho ten\b|\bten cua\b|\bla ai\b|\bwho is the\b|\bwhat is the name\b"
                r"|\bket luan cua ai\b|\bcua (?:dong chi|ong|ba) nao\b|\bwhose\b"),
-    ("duties", r"\bnhiem vu (?:gi|nao)\b|\bphai (?:lam|thuc hien|chuan bi) (?:gi|nhung gi)\b|\blam gi\b|\bnhung viec gi\b"
+    ("duties", r"\bnhiem vu (?:gi|nao|cua)\b|\btrach nhiem cua\b|\bphai (?:lam|thuc hien|chuan bi) (?:gi|nhung gi)\b|\blam gi\b|\bnhung viec gi\b"
                r"|\bviec gi\b|\btrach nhiem gi\b|\byeu cau (?:gi|nhung gi)\b|\bduoc giao (?:gi|nhiem vu gi|nhung gi)\b"
                r"|\bco nhiem vu\b|\bchuan bi gi\b|\bwhat (?:must|should|does|tasks|duties|is .* required)\b|\bduties\b"
                r"|\btasks?\b|\bgiao .* nhiem vu\b|\bnhung noi dung gi\b|\bgom nhung\b|\bnoi dung gi\b"),
@@ -163,6 +163,11 @@ def acting_unit(question: str) -> str:
     from assistant.extract.entities import match_bodies
 
     src, low = twin(question)
+    owner = re.search(r"\b(?:nhiem vu|trach nhiem|cong viec|duties)\s+(?:cua|of)\s+", low)
+    if owner:  # "Nhiệm vụ của Công an phường Long Mỹ là gì?"
+        span = match_bodies(src, low, owner.end())
+        if span:
+            return src[span[0]:span[1]].strip()
     for clause_start in [0, *(m.end() for m in re.finditer(r"[,:;?]\s*", src))]:
         start = clause_start
         while start < len(src) and src[start] in " \t":

@@ -21,16 +21,12 @@ _EN_LABELS = {"number": "number", "issue_date": "issued", "signer": "signed by",
 
 
 def document_label(plan: Plan) -> str:
-    """"Kế hoạch 172/KH-UBND của UBND thành phố Hồ Chí Minh"; a seed plan with neither number
-    nor issuer: "kế hoạch của phường Long Mỹ"."""
+    """"Kế hoạch của UBND thành phố Hồ Chí Minh"; a seed plan without an issuer line: "kế hoạch
+    của phường Long Mỹ". No number: every number an answer prints is one its citations hold."""
     meta = plan.metadata
-    kind = meta.doc_type or "Kế hoạch"
-    number = meta.number if re.match(r"\s*\d", meta.number) else ""
-    issuer = meta.issuer or (f"UBND {meta.locality}" if meta.locality and number else "")
-    if not number and not meta.issuer:
-        return f"kế hoạch của {meta.locality}" if meta.locality else Path(plan.source).name
-    parts = [kind, number, f"của {issuer}" if issuer else ""]
-    return " ".join(p for p in parts if p)
+    if meta.issuer:
+        return f"{meta.doc_type or 'Kế hoạch'} của {meta.issuer}"
+    return f"kế hoạch của {meta.locality}" if meta.locality else Path(plan.source).name
 
 
 def _date_as_written(plan: Plan) -> tuple[str, Clause | None]:

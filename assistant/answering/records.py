@@ -95,7 +95,7 @@ def reporting_sentence(record: Obligation, english: bool, wants_date: bool) -> s
         extras.append(f"qua {record.via}")
     if record.deadline and fold(record.deadline) not in folded:
         extras.append(record.deadline)
-    if wants_date and not record.deadline and not record.frequency:
+    if wants_date and not record.deadline:
         extras.append("no specific date in the plan" if english else "kế hoạch không nêu ngày cụ thể")
     body = f"{action} ({'; '.join(extras)})" if extras else action
     if record.actor and fold(record.actor) not in folded:
