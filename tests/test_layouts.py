@@ -204,3 +204,9 @@ def test_question_slots_actor_and_recipient():
     assert acting_unit("Ai báo cáo Phòng Văn hóa - Xã hội?") == ""  # named after the verb: a recipient
     assert recipient_given("Phường phải gửi báo cáo cho UBND thị xã trước ngày nào?")
     assert not recipient_given("Công ty phải báo cáo cơ quan nào?")
+
+
+def test_question_by_a_current_name_says_which_old_commune_the_plan_is_of(engine):
+    answer = engine.ask("Xã Tịnh Khê báo cáo kết quả hạ tầng số lên cấp nào?")
+    assert answer.grounded and answer.citations[0].source == "corpus/xa-tinh-thien.txt"
+    assert "xã Tịnh Thiện (nay thuộc xã Tịnh Khê" in answer.answer

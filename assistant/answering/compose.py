@@ -124,7 +124,7 @@ def _answer(engine, info: QuestionInfo, findings: list[Finding]) -> Answer:
     sentences = [_render(f, citations) for f in findings]
     cited_plans = list(dict.fromkeys(h.source for f in findings for h in f.hits))
     if len(cited_plans) == 1:
-        label = document_label(engine.plan(cited_plans[0]))
+        label = _across_reform(engine.plan(cited_plans[0]), info) or document_label(engine.plan(cited_plans[0]))
         prefix = f"According to {label}: " if info.english else f"Theo {label}: "
         body = " ".join(sentences)
     else:
@@ -134,6 +134,25 @@ def _answer(engine, info: QuestionInfo, findings: list[Finding]) -> Answer:
             labelled.append(f"({label}) {sentence}" if label else sentence)
         prefix, body = ("According to the plans: " if info.english else ""), " ".join(labelled)
     return Answer(info.text, prefix + body, True, citations.build(), info.intent)
+
+
+def _across_reform(plan, info: QuestionInfo) -> str:
+    """When the question named the unit a plan's commune became (or was made from), the label
+    says so: "kế hoạch của xã Tịnh Thiện (nay thuộc xã Tịnh Khê, tỉnh Quảng Ngãi)"."""
+    from assistant.plan_match import _padded, _reform_names
+
+    meta = plan.metadata if plan else None
+    if not meta or not meta.locality_name or _padded(meta.locality_name) in _padded(info.text):
+        return ""
+    if _padded(meta.locality_name) not in _reform_names(info.text):
+        return ""
+    try:
+        from assistant.admin import current_successor_label
+
+        now = current_successor_label(meta.locality, meta.province)
+    except Exception:  # no map data: the plain label
+        return ""
+    return f"kế hoạch của {now}" if now and now != meta.locality else ""
 
 
 def _compared_plans(engine, query: str, sources: list[str]) -> list:
