@@ -146,9 +146,7 @@ def detect_intent(folded: str) -> str:
 
 
 # -- the unit acting -----------------------------------------------------------------------------
-_ACTING = re.compile(r"\s+(?:co trach nhiem|phai|duoc giao|can|se|co (?:nhung )?nhiem vu|bao cao|gui|phoi hop|chu tri|tham muu"
-                     r"|ho tro|lam viec|co vai tro|dam nhiem|nhan|nop"
-                     r"|thuc hien|lam|chuan bi|hoan thanh|to chuc|ra soat|trien khai)\b")
+
 
 
 _GROUP_SUBJECT = re.compile(r"^(?:cac\s+)?(?P<name>(?:doanh nghiep|nha mang|don vi|co quan|nha dau tu|cong ty)\b[^,;?]*?)"
@@ -160,7 +158,7 @@ def acting_unit(question: str) -> str:
     báo cáo kết quả trước ngày nào?", "Theo Kế hoạch …, Sở Nội vụ có nhiệm vụ gì?". Bodies named
     after the verb ("… báo cáo UBND tỉnh") are recipients, not actors."""
     from assistant.extract.common import twin
-    from assistant.extract.entities import match_bodies
+    from assistant.extract.entities import ACTING_VERB, match_bodies
 
     src, low = twin(question)
     owner = re.search(r"\b(?:nhiem vu|trach nhiem|cong viec|duties)\s+(?:cua|of)\s+", low)
@@ -176,7 +174,7 @@ def acting_unit(question: str) -> str:
         if lead_in:
             start += lead_in.end()
         span = match_bodies(src, low, start)
-        if span and _ACTING.match(low, span[1]):
+        if span and ACTING_VERB.match(low, span[1]):
             return src[span[0]:span[1]].strip()
         group = _GROUP_SUBJECT.match(low, start)
         if group:
@@ -234,7 +232,8 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
         sources=sources,
         plans=match,
         query=query,
-        actor=acting_unit(question),
+        # The place that chose the plan is not part of the unit's name there.
+        actor=acting_unit(query) or acting_unit(question),
         compare=compare,
     )
 

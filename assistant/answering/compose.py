@@ -13,13 +13,14 @@ asked in clauses that cover the question, the answer says so and `grounded` is f
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answers import Answer, QuestionError
 from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage
 from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
 from assistant.answering.reading import Context, Finding
-from assistant.answering.records import ReportingReader, TaskReader
+from assistant.answering.records import ReportingReader, TaskReader, unit_words
 from assistant.answering.sentences import (DATE, DutiesReader, SentenceReader, TableValueReader, has_evidence)
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze
 from assistant.retrieval.hybrid import Hit
@@ -71,11 +72,23 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     words = content_words(info, scope if info.sources else [])
     if info.compare and len(info.sources) != 1:
         return _compare(engine, info, words) or _not_found(info, hits)
-    context = Context(engine, info, hits, words, scope)
-    findings = read_slots(context)
+    findings = read_slots(Context(engine, info, hits, words, scope))
+    note = ""
+    if not findings and info.actor and info.sources and not _unit_named(info.actor, scope):
+        # The unit asked about does not exist in the plan (a follow-up carried it from another
+        # plan, or the reform renamed it): say so, and answer for the plan's own units.
+        findings = read_slots(Context(engine, replace(info, actor=""), hits, words, scope))
+        note = (f"The plan does not mention {info.actor}. " if info.english
+                else f"Kế hoạch không nhắc đến {info.actor}. ")
     if not findings:
         return _not_found(info, hits)
-    return _answer(engine, info, findings)
+    answer = _answer(engine, info, findings)
+    return replace(answer, answer=note + answer.answer) if note else answer
+
+
+def _unit_named(unit: str, plans) -> bool:
+    words = unit_words(unit)
+    return any(f" {words} " in f" {unit_words(clause.text)} " for plan in plans for clause in plan.clauses)
 
 
 def read_slots(context: Context) -> list[Finding]:

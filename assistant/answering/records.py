@@ -40,7 +40,7 @@ def plan_tasks(plan) -> tuple[Task, ...]:
     return _TASKS[key]
 
 
-def _unit_words(name: str) -> str:
+def unit_words(name: str) -> str:
     name = re.sub(r"\bubnd\b", "uy ban nhan dan", fold(name))
     return " ".join(w for w in re.findall(r"[a-z0-9]+", name) if w not in {"cac", "cua", "thuoc"})
 
@@ -48,7 +48,7 @@ def _unit_words(name: str) -> str:
 def same_unit(a: str, b: str) -> bool:
     """"Sở Nội vụ" and "Sở Nội vụ thành phố", "UBND phường" and "Ủy ban nhân dân phường": one
     names the other, compared folded with the council abbreviation spelled out."""
-    wa, wb = _unit_words(a), _unit_words(b)
+    wa, wb = unit_words(a), unit_words(b)
     return bool(wa and wb) and (f" {wa} " in f" {wb} " or f" {wb} " in f" {wa} ")
 
 

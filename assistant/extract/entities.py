@@ -169,6 +169,23 @@ def _group_at(src: str, low: str, pos: int, end: int) -> tuple[int, int] | None:
     return (pos, cut) if cut > pos + 4 else None
 
 
+# A named body followed by one of these verbs is the one who acts ("Sở Y tế báo cáo …").
+ACTING_VERB = re.compile(r"\s+(?:co trach nhiem|phai|duoc giao|can|se|co (?:nhung )?nhiem vu|bao cao|gui|phoi hop|chu tri"
+                         r"|tham muu|ho tro|lam viec|co vai tro|dam nhiem|nhan|nop"
+                         r"|thuc hien|lam|chuan bi|hoan thanh|to chuc|ra soat|trien khai)\b")
+
+
+def named_subject(src: str, low: str, start: int, end: int) -> tuple[int, int] | None:
+    """A body named at the start of a sentence part and followed by what it does:
+    "Công chức Văn hóa - Xã hội chủ trì, …" (the part's acting unit, whatever the heading says)."""
+    while start < end and src[start] in " \t":
+        start += 1
+    span = match_bodies(src, low, start, end)
+    if span and span[0] == start and ACTING_VERB.match(low, span[1], end):
+        return span
+    return None
+
+
 def subject(src: str, low: str, start: int, end: int) -> tuple[int, int] | None:
     """The explicit subject of a sentence part, when the genre puts one there.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.documents import Clause, Plan
 from assistant.extract.common import label, sentences, split_top_level, strip_numbering, trim, twin
-from assistant.extract.entities import body_text, heading_actor, match_bodies, subject
+from assistant.extract.entities import body_text, heading_actor, match_bodies, named_subject, subject
 from assistant.extract.schedule import Schedule, schedules
 from assistant.text import fold
 
@@ -158,6 +158,8 @@ class _ClauseReader:
         sentence_subject: tuple[int, int] | None = None
         for index, (start, end) in enumerate(split_top_level(src, s_start, s_end)):
             own_subject = subject(src, low, start, end)
+            if index == 0 and not own_subject:
+                own_subject = named_subject(src, low, start, end)
             if index == 0:
                 sentence_subject = own_subject
             who_span = own_subject or sentence_subject
