@@ -110,6 +110,10 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
     chosen = list(dict.fromkeys(slots))
     if "issue_date" in chosen and "deadline" in chosen:
         chosen.remove("deadline")  # "ban hành ngày nào": the date of the document
+    if "signer" in chosen and "deadline" in chosen and not re.search(r"\btruoc ngay\b|\bhan\b|\bbao cao\b", folded):
+        # "do ai ký, ngày nào?": the day it was signed, the document's date
+        chosen[chosen.index("deadline")] = "issue_date"
+        chosen = list(dict.fromkeys(chosen))
     if "signer" in chosen and "lead" in chosen and not re.search(r"\bchu tri\b|\bphu trach\b", folded):
         chosen.remove("lead")  # "ai ký … với chức danh gì"
     if "report" in chosen and "recipients" in chosen:

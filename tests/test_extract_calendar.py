@@ -139,13 +139,13 @@ KHAL = Path("/usr/bin/khal")
 @pytest.fixture(scope="module")
 def khal() -> Path:
     if not KHAL.exists():
-        setup = Path(__file__).with_name("calendar_setup.sh")
+        setup = Path(__file__).with_name("debian_setup.sh")
         try:
-            subprocess.run(["bash", str(setup)], check=False, timeout=600, capture_output=True)
+            subprocess.run(["bash", str(setup), str(KHAL), "khal"], check=False, timeout=600, capture_output=True)
         except (OSError, subprocess.TimeoutExpired) as error:
             pytest.skip(f"could not run {setup.name}: {error}")
     if not KHAL.exists():
-        pytest.skip("khal is not installed and tests/calendar_setup.sh could not install it "
+        pytest.skip("khal is not installed and tests/debian_setup.sh could not install it "
                     "(apt-get install -y khal)")
     return KHAL
 

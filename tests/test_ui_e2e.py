@@ -30,7 +30,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-SETUP = Path(__file__).with_name("e2e_setup.sh")
+SETUP = Path(__file__).with_name("debian_setup.sh")
 SHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -67,14 +67,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
-    """Debian Chromium, installed once by tests/e2e_setup.sh when missing."""
+    """Debian Chromium, installed once by tests/debian_setup.sh when missing."""
     if not CHROMIUM.exists():
         try:
-            subprocess.run(["bash", str(SETUP)], check=False, timeout=1200, capture_output=True, text=True)
+            subprocess.run(["bash", str(SETUP), str(CHROMIUM), "chromium"], check=False, timeout=1200, capture_output=True, text=True)
         except (OSError, subprocess.TimeoutExpired) as error:
             pytest.skip(f"could not run {SETUP.name}: {error}")
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} missing and tests/e2e_setup.sh could not install it (apt-get needs root "
+        pytest.skip(f"{CHROMIUM} missing and tests/debian_setup.sh could not install it (apt-get needs root "
                     f"and the Debian mirror); install with: apt-get install -y chromium")
     try:
         import playwright.sync_api  # noqa: F401
