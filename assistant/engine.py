@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.answers import Answer, Citation, QuestionError, check_question  # noqa: F401 (the API)
 from assistant.documents import Clause, Plan
 from assistant.retrieval.dense import DenseIndex
-from assistant.retrieval import lexical_store
+from assistant.retrieval import lexical_delta, lexical_store
 from assistant.retrieval.hybrid import ClauseCorpus, FusionSettings, Hit, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import IndexError_, PlanStore
@@ -28,13 +28,14 @@ class Engine:
         if not store.exists():
             raise IndexError_(f"{self.index_dir}: no index here; build it with 'assistant ingest' (or 'make run')")
         loaded, stamps = store.load_all_stamped()
-        # BM25 saved by an earlier open of the same plan files, else built here and saved for the next.
-        key = lexical_store.fingerprint([(p.source, p.sha256, stamp) for (p, _), stamp in zip(loaded, stamps)],
-                                        LexicalIndex.PARAMS)
-        saved = lexical_store.load(self.index_dir, key)
-        self.corpus = ClauseCorpus(loaded, lexical=saved)
-        if saved is None and save_lexical:
-            lexical_store.save(self.index_dir, key, self.corpus.lexical)
+        # BM25 saved by an earlier open: as is for the same plan files, plus a small delta for
+        # plans added or changed since (lexical_delta.py); else built here and saved for the next.
+        current = [(p.source, p.sha256, stamp, len(p.clauses)) for (p, _), stamp in zip(loaded, stamps)]
+        lexical = lexical_delta.assemble(lexical_store.load(self.index_dir, LexicalIndex.PARAMS), current,
+                                         [tokens for _, tokens in loaded])
+        self.corpus = ClauseCorpus(loaded, lexical=lexical)
+        if lexical is None and save_lexical:
+            lexical_store.save(self.index_dir, current, LexicalIndex.PARAMS, self.corpus.lexical)
         self._embedder = embedder
         self._query_vectors: dict[str, object] = {}
         self._query_lock = threading.Lock()
