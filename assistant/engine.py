@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.answers import Answer, Citation, QuestionError, check_question  # noqa: F401 (the API)
 from assistant.documents import Clause, Plan
 from assistant.retrieval.dense import DenseIndex
-from assistant.retrieval import lexical_store
+from assistant.retrieval import lexical_delta, lexical_store
 from assistant.retrieval.hybrid import ClauseCorpus, FusionSettings, Hit, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import IndexError_, PlanStore
@@ -28,18 +28,21 @@ class Engine:
         if not store.exists():
             raise IndexError_(f"{self.index_dir}: no index here; build it with 'assistant ingest' (or 'make run')")
         loaded, stamps = store.load_all_stamped()
-        # BM25 saved by an earlier open of the same plan files, else built here and saved for the next.
-        key = lexical_store.fingerprint([(p.source, p.sha256, stamp) for (p, _), stamp in zip(loaded, stamps)],
-                                        LexicalIndex.PARAMS)
-        saved = lexical_store.load(self.index_dir, key)
-        self.corpus = ClauseCorpus(loaded, lexical=saved)
-        if saved is None and save_lexical:
-            lexical_store.save(self.index_dir, key, self.corpus.lexical)
+        # BM25 saved by an earlier open: as is for the same plan files, plus a small delta for
+        # plans added or changed since (lexical_delta.py); else built here and saved for the next.
+        current = [(p.source, p.sha256, stamp, len(p.clauses)) for (p, _), stamp in zip(loaded, stamps)]
+        lexical = lexical_delta.assemble(lexical_store.load(self.index_dir, LexicalIndex.PARAMS), current,
+                                         [tokens for _, tokens in loaded])
+        self.corpus = ClauseCorpus(loaded, lexical=lexical)
+        if lexical is None and save_lexical:
+            lexical_store.save(self.index_dir, current, LexicalIndex.PARAMS, self.corpus.lexical)
         self._embedder = embedder
         self._query_vectors: dict[str, object] = {}
         self._query_lock = threading.Lock()
+        self._query_encoder = None  # QueryEncoder, or False when the model folder needs torch
         self.use_dense = use_dense
-        self.dense = DenseIndex(self.index_dir) if use_dense else None
+        self._embed_model = str(store.manifest().get("embed_model") or "")
+        self.dense = DenseIndex(self.index_dir, local=self._cached_vectors) if use_dense else None
         self.retriever = HybridRetriever(self.corpus, self.dense, self, settings)
 
     @classmethod
@@ -56,7 +59,7 @@ class Engine:
             vectors = {t: self._query_vectors.get(t) for t in texts}
         missing = [t for t, vector in vectors.items() if vector is None]
         if missing:
-            fresh = dict(zip(missing, self.embedder.embed_queries(missing)))
+            fresh = dict(zip(missing, self._query_model().embed_queries(missing)))
             vectors.update(fresh)
             with self._query_lock:
                 for text, vector in fresh.items():
@@ -64,6 +67,48 @@ class Engine:
                         self._query_vectors.pop(next(iter(self._query_vectors)))
                     self._query_vectors[text] = vector
         return np.stack([vectors[t] for t in texts])
+
+    def _cached_vectors(self, ids: list[str]) -> dict:
+        """Vectors of these clauses from the passage-vector cache the ingest filled (same model,
+        same passage text: the rows Chroma holds), without opening Chroma. Ids it lacks (the cache
+        was deleted, or another instance ingested them into a Chroma server) are left to Chroma."""
+        from assistant.retrieval.passages import clause_passage
+        from assistant.retrieval.vector_cache import FILE_NAME, VectorCache, passage_key
+
+        path = self.index_dir / FILE_NAME
+        if not self._embed_model or not path.is_file():
+            return {}
+        keys = {}
+        for vid in ids:
+            position = self.corpus.position.get(vid)
+            if position is not None:
+                clause = self.corpus.entries[position][1]
+                keys[vid] = passage_key(self._embed_model, clause_passage(clause.path, clause.text))
+        try:
+            cache = VectorCache(path)
+            try:
+                rows = cache.get_many(list(keys.values()))
+            finally:
+                cache.close()
+        except Exception:  # sqlite3.Error and kin: a cache problem is never an answer problem
+            return {}
+        return {vid: rows[key] for vid, key in keys.items() if key in rows}
+
+    def _query_model(self):
+        """The model given or already loaded, else the numpy query encoder (no torch import: a
+        cold `assistant ask` answers seconds sooner), else the full model. Both give the same
+        rows (cosine ≥ 0.9999 to float32 sentence-transformers)."""
+        if self._embedder is not None:
+            return self._embedder
+        if self._query_encoder is None:
+            from assistant.retrieval.embedder import model_path
+            from assistant.retrieval.query_encoder import QueryEncoder, supports
+
+            with self._query_lock:
+                if self._query_encoder is None:
+                    self._query_encoder = (QueryEncoder(cache_dir=self.index_dir) if supports(model_path())
+                                           else False)
+        return self._query_encoder or self.embedder
 
     @property
     def embedder(self):

@@ -32,6 +32,7 @@ from assistant.documents import LoadError, Plan
 from assistant.ingest.ocr import OcrOptions, PageProgress, cache_dir_for
 from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, read_plan
 from assistant.retrieval.dense import DenseIndex, vector_id
+from assistant.retrieval.passages import clause_lexical_text, clause_passage  # noqa: F401 (also the API)
 from assistant.retrieval.tokenize import document_tokens
 from assistant.retrieval.vector_cache import FILE_NAME as VECTOR_CACHE_FILE
 from assistant.retrieval.vector_cache import VectorCache, embed_passages_cached, embedder_identity
@@ -69,15 +70,6 @@ class IngestReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
-
-
-def clause_passage(path: tuple[str, ...], text: str) -> str:
-    """What the dense model reads: the nearest headings (where the actor is named) and the text."""
-    return " / ".join((*path[-2:], text))
-
-
-def clause_lexical_text(path: tuple[str, ...], text: str) -> str:
-    return " / ".join((*path, text))
 
 
 class Indexer:

@@ -1,11 +1,14 @@
-"""Scale benchmark: synthetic plans (assistant/synthetic.py) at 10, 100 and 1,000 plans.
+"""Scale benchmark: synthetic plans (assistant/synthetic.py), by default 1,000 and 3,000 plans;
+sizes not measured (10,000 by default) are extrapolated from the two largest measured sizes and
+printed with measured=False.
 
 Per size, in a fresh subprocess (so peak memory is that size's own): generate the plans into a
 temporary folder, ingest them into a temporary index (model loaded first and not counted), open
 the Engine twice (the first open builds BM25 and saves it, the second loads it), then time a fixed
-sample of gold questions with `ask` and with `retrieve`. Prints a table and, as its last line, one JSON object; draws artifacts/bench/scale.png.
+sample of gold questions with `ask` and with `retrieve`, then ingest one more plan and time until
+it is answerable (ingest, reopen with a BM25 delta, its clause retrieved first). Prints a table and, as its last line, one JSON object; draws artifacts/bench/scale.png.
 
-    .venv/bin/python scripts/bench_scale.py [--plans 10,100,1000] [--questions 20] [--max-ingest-s 1800]
+    .venv/bin/python scripts/bench_scale.py [--plans 1000,3000] [--extrapolate 10000] [--questions 20] [--max-ingest-s 1800]
     .venv/bin/python scripts/bench_scale.py --profile 10 [--no-cache]   # cProfile of one ingest
 
 `--max-ingest-s` bounds a size's ingest: plans are ingested 50 at a time and the run stops adding
@@ -105,6 +108,17 @@ def run_one(plans: int, questions: int, max_ingest_s: float, seed: int, no_cache
             t0 = time.perf_counter()
             engine.retrieve(row["question"], k=10)
             retrieve_ms.append((time.perf_counter() - t0) * 1000)
+        # Upload to answerable: one new plan ingested, the engine reopened (the base BM25 plus a
+        # delta), and a question made of its own first clause retrieves that clause first.
+        extra = generate(Path(tmp) / "upload", plans + 1, seed=seed + 1)[-1]
+        t0 = time.perf_counter()
+        indexer.ingest([extra])
+        engine = Engine.open(index, embedder=embedder)
+        new_plan = next(p for p in engine.plans if p.source.endswith(extra.name))
+        target = max(new_plan.clauses, key=lambda c: len(c.text))
+        hits = engine.retrieve(target.text, k=10, sources=[new_plan.source])
+        upload_s = time.perf_counter() - t0
+        upload_ok = bool(hits) and hits[0].clause.id == target.id
         index_mb = folder_size(index) / 1e6
     return {
         "plans_requested": plans, "plans": indexed, "clauses": clauses,
@@ -118,7 +132,30 @@ def run_one(plans: int, questions: int, max_ingest_s: float, seed: int, no_cache
         "retrieve_p95_ms": round(percentile(retrieve_ms, 95), 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "index_mb": round(index_mb, 1), "no_cache": no_cache,
+        "upload_answerable_s": round(upload_s, 2), "upload_found": upload_ok, "measured": True,
     }
+
+
+EXTRAPOLATED = ("clauses", "engine_open_s", "engine_reopen_s", "ask_p50_ms", "ask_p95_ms", "upload_answerable_s",
+                "peak_rss_mb", "index_mb")
+
+
+def extrapolate(rows: list[dict], sizes: list[int]) -> list[dict]:
+    """Rows for sizes not measured, linear in the number of plans through the two largest measured
+    sizes (labelled measured=False): a slope, not a measurement."""
+    measured = sorted((r for r in rows if r.get("measured")), key=lambda r: r["plans"])
+    if len(measured) < 2:
+        return []
+    a, b = measured[-2], measured[-1]
+    out = []
+    for size in sizes:
+        row = {"plans_requested": size, "plans": size, "measured": False,
+               "ingest_clauses_per_s": b["ingest_clauses_per_s"]}
+        for key in EXTRAPOLATED:
+            slope = (b[key] - a[key]) / max(1, b["plans"] - a["plans"])
+            row[key] = round(b[key] + slope * (size - b["plans"]), 1)
+        out.append(row)
+    return out
 
 
 def profile(plans: int, no_cache: bool, seed: int) -> None:
@@ -160,6 +197,7 @@ def draw(rows: list[dict]) -> Path | None:
     except ImportError:
         print("matplotlib not installed: no chart", file=sys.stderr)
         return None
+    rows = [r for r in rows if r.get("measured", True)]  # the chart shows measurements only
     plans = [r["plans"] for r in rows]
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
     axes[0].plot(plans, [r["ingest_clauses_per_s"] for r in rows], "o-")
@@ -184,7 +222,9 @@ def draw(rows: list[dict]) -> Path | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--plans", default="10,100,1000", help="comma-separated sizes")
+    parser.add_argument("--plans", default="1000,3000", help="comma-separated sizes")
+    parser.add_argument("--extrapolate", default="1000,3000,10000",
+                        help="sizes to extrapolate (from the two largest measured) when not measured")
     parser.add_argument("--questions", type=int, default=20, help="gold questions sampled per size")
     parser.add_argument("--max-ingest-s", type=float, default=1800.0, help="ingest budget per size")
     parser.add_argument("--seed", type=int, default=8)
@@ -211,11 +251,16 @@ def main() -> int:
             return 1
         rows.append(json.loads(result.stdout.strip().splitlines()[-1]))
         print(f"done: {size} plans", file=sys.stderr, flush=True)
-    columns = ["plans", "clauses", "ingest_s", "ingest_clauses_per_s", "cache_hit_rate", "engine_open_s", "engine_reopen_s",
-               "ask_p50_ms", "ask_p95_ms", "retrieve_p50_ms", "retrieve_p95_ms", "peak_rss_mb", "index_mb"]
+    measured_sizes = {r["plans_requested"] for r in rows}
+    wanted = [int(s) for s in args.extrapolate.split(",") if s.strip() and int(s) not in measured_sizes]
+    rows += extrapolate(rows, wanted)
+    columns = ["plans", "measured", "clauses", "ingest_clauses_per_s", "engine_open_s", "engine_reopen_s",
+               "ask_p50_ms", "ask_p95_ms", "upload_answerable_s", "peak_rss_mb", "index_mb"]
     print("  ".join(f"{c:>14}" for c in columns))
     for row in rows:
-        print("  ".join(f"{str(row[c]):>14}" for c in columns))
+        print("  ".join(f"{str(row.get(c, '')):>14}" for c in columns))
+    if any(not r.get("measured") for r in rows):
+        print("rows with measured=False are extrapolated linearly from the two largest measured sizes")
     chart = draw(rows)
     if chart:
         print(f"chart: {chart.relative_to(REPO)}")

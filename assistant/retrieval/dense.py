@@ -15,6 +15,7 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlparse
 
 import numpy as np
@@ -43,11 +44,28 @@ def vector_id(source_key: str, clause_id: str) -> str:
 
 
 class DenseIndex:
-    def __init__(self, index_dir: Path, collection: str = COLLECTION) -> None:
-        self._collection = _client(Path(index_dir)).get_or_create_collection(
-            collection, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    """`local(ids) -> {id: vector}`, when given, is asked for vectors before Chroma (the Engine's
+    reader of the passage-vector cache): an exact search then needs no Chroma at all, and Chroma
+    (~2 s to import) is opened only when a search or a write needs it."""
+
+    def __init__(self, index_dir: Path, collection: str = COLLECTION,
+                 local: Callable[[list[str]], dict[str, np.ndarray]] | None = None) -> None:
+        self._index_dir = Path(index_dir)
+        self._collection_name = collection
+        self._opened = None
+        self._open_lock = threading.Lock()
+        self._local = local
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # least recently used first
         self._vectors_lock = threading.Lock()
+
+    @property
+    def _collection(self):
+        if self._opened is None:
+            with self._open_lock:
+                if self._opened is None:
+                    self._opened = _client(self._index_dir).get_or_create_collection(
+                        self._collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        return self._opened
 
     def replace_plan(self, source: str, ids: list[str], vectors: np.ndarray) -> None:
         """Delete then add: not atomic. The indexer names the plan in its journal first, so a run
@@ -108,9 +126,14 @@ class DenseIndex:
                 else:
                     self._vectors.move_to_end(vid)
                     found[vid] = row
+        fetched: dict[str, np.ndarray] = {}
+        if missing and self._local is not None:
+            fetched = self._local(missing)
+            missing = [vid for vid in missing if vid not in fetched]
         if missing:
             result = self._collection.get(ids=missing, include=["embeddings"])
-            fetched = {vid: np.asarray(row, dtype=np.float32) for vid, row in zip(result["ids"], result["embeddings"])}
+            fetched.update((vid, np.asarray(row, dtype=np.float32)) for vid, row in zip(result["ids"], result["embeddings"]))
+        if fetched:
             found.update(fetched)
             with self._vectors_lock:
                 self._vectors.update(fetched)

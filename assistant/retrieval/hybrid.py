@@ -106,6 +106,8 @@ class HybridRetriever:
         candidates = None
         if sources and self.corpus.clause_count(sources) <= EXACT_SEARCH_MAX:
             candidates = self.corpus.vector_ids_of(sources)
+        elif not sources and len(self.corpus.vector_ids) <= EXACT_SEARCH_MAX:
+            candidates = self.corpus.vector_ids  # a small index: exact over all, no HNSW needed
         for vid, similarity in self.dense.search(vector, self.settings.depth, sources, candidates):
             position = self.corpus.position.get(vid)
             if position is not None:  # vectors of a half-written plan are ignored

@@ -18,21 +18,38 @@ class LexicalIndex:
         import bm25s
 
         self.size = len(corpus_tokens or [])
+        self.k1, self.b = k1, b
+        # Average clause length: bm25s does not save it, and a delta index scores with it.
+        self.avgdl = float(np.mean([len(t) for t in corpus_tokens])) if self.size else 0.0
         self._bm25 = bm25s.BM25(k1=k1, b=b)
+        self._doc_freqs: dict[str, int] | None = None
         if self.size:
             self._bm25.index(corpus_tokens, show_progress=False)
+
+    def doc_freqs(self) -> dict[str, int]:
+        """Documents containing each term, read off the score matrix (one column per term, a
+        non-zero entry per document containing it)."""
+        if self._doc_freqs is None:
+            if not self.size:
+                self._doc_freqs = {}
+            else:
+                counts = np.diff(np.asarray(self._bm25.scores["indptr"]))
+                self._doc_freqs = {term: int(counts[i]) for term, i in self._bm25.vocab_dict.items()
+                                   if i < len(counts)}  # bm25s may list an empty token past the matrix
+        return self._doc_freqs
 
     def save(self, folder: Path) -> None:
         if self.size:
             self._bm25.save(str(folder), show_progress=False)
 
     @classmethod
-    def load(cls, folder: Path, size: int) -> "LexicalIndex":
+    def load(cls, folder: Path, size: int, avgdl: float = 0.0) -> "LexicalIndex":
         """A saved index, its score arrays memory-mapped (see lexical_store.py)."""
         import bm25s
 
         index = cls(None)
         index.size = size
+        index.avgdl = avgdl
         if size:
             index._bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
         return index

@@ -2,19 +2,20 @@
 
 Building BM25 over 165k clauses took ~8 s of a 12 s Engine open on the 1,000-plan benchmark;
 loading the saved arrays (memory-mapped) takes a fraction of that. The saved index is only a
-cache: it carries a fingerprint of the plan files it was built from (source, content hash, file
-size and modification time, in load order), and an Engine whose plans differ builds BM25 in memory as before and saves the
-new one. Saving happens only when no ingest holds the index lock, into a fresh folder that is
+cache: it lists the plan files it was built from (source, content hash, file size and modification
+time, clause count, in row order). An Engine reads from it the rows of the plans whose files are
+unchanged and scores the others with a small delta (lexical_delta.py); past a size of delta it
+builds BM25 in memory as before and saves the new one. Saving happens only when no ingest holds the index lock, into a fresh folder that is
 then renamed into place, so a reader sees either the old index, the new one, or none.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.retrieval.lexical import LexicalIndex
@@ -22,30 +23,37 @@ from assistant.retrieval.lexical import LexicalIndex
 FOLDER = "lexical"
 FINGERPRINT_FILE = "fingerprint.json"
 LOCK_NAME = ".ingest.lock"  # the Indexer's lock file: saving never overlaps an ingest
-FORMAT = 1
+FORMAT = 2  # 2: the plans covered, in row order, and the average clause length (for deltas)
 
 log = logging.getLogger(__name__)
 
 
-def fingerprint(plans: list[tuple[str, str, str]], params: dict) -> str:
-    """Of (source, content hash, plan-file stamp) in load order, and the BM25 parameters."""
-    payload = json.dumps({"format": FORMAT, "params": params, "plans": plans}, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class SavedBase:
+    """A saved BM25 index and, in row order, the plan files it was built from:
+    (source, content hash, plan-file stamp, clause count)."""
+
+    lexical: LexicalIndex
+    plans: list[tuple[str, str, str, int]]
 
 
-def load(index_dir: Path, expected: str) -> LexicalIndex | None:
-    """The saved BM25 index if it was built from exactly these plans, else None."""
+def load(index_dir: Path, params: dict) -> SavedBase | None:
+    """The saved BM25 index with the plans it covers (whichever they are), or None when there is
+    none, it was built with other parameters or another format, or it is unreadable."""
     folder = Path(index_dir) / FOLDER
     saved = _saved_fingerprint(folder)
-    if saved.get("fingerprint") != expected:
+    if saved.get("format") != FORMAT or saved.get("params") != params:
         return None
     try:
-        lexical = LexicalIndex.load(folder, size=int(saved["size"]))
+        plans = [(str(s), str(h), str(st), int(n)) for s, h, st, n in saved["plans"]]
+        if sum(n for *_, n in plans) != int(saved["size"]):
+            return None
+        lexical = LexicalIndex.load(folder, size=int(saved["size"]), avgdl=float(saved.get("avgdl", 0.0)))
     except Exception as error:  # a damaged cache is rebuilt, never fatal
         log.warning("%s: saved BM25 index unreadable (%s); rebuilding in memory", folder, error)
         return None
     # Read again: a save swapping the folder in while the arrays were opened could mix two indexes.
-    return lexical if _saved_fingerprint(folder) == saved else None
+    return SavedBase(lexical, plans) if _saved_fingerprint(folder) == saved else None
 
 
 def _saved_fingerprint(folder: Path) -> dict:
@@ -56,7 +64,7 @@ def _saved_fingerprint(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def save(index_dir: Path, fingerprint_: str, lexical: LexicalIndex) -> bool:
+def save(index_dir: Path, plans: list[tuple[str, str, str, int]], params: dict, lexical: LexicalIndex) -> bool:
     """Save unless an ingest is running (or the folder is read-only); True when saved."""
     index_dir = Path(index_dir)
     try:
@@ -64,8 +72,9 @@ def save(index_dir: Path, fingerprint_: str, lexical: LexicalIndex) -> bool:
             staged = Path(tempfile.mkdtemp(prefix=f".{FOLDER}-new-", dir=index_dir))
             try:
                 lexical.save(staged)
-                (staged / FINGERPRINT_FILE).write_text(
-                    json.dumps({"fingerprint": fingerprint_, "size": lexical.size}), encoding="utf-8")
+                (staged / FINGERPRINT_FILE).write_text(json.dumps(
+                    {"format": FORMAT, "params": params, "plans": [list(p) for p in plans],
+                     "size": lexical.size, "avgdl": lexical.avgdl}, ensure_ascii=False), encoding="utf-8")
                 _swap_in(staged, index_dir / FOLDER)
             finally:
                 shutil.rmtree(staged, ignore_errors=True)

@@ -40,11 +40,37 @@ def _segmenter():
     if not _SEGMENTER:
         with _SEGMENTER_LOCK:
             if not _SEGMENTER:
-                from underthesea import word_tokenize
-
+                word_tokenize = _import_word_tokenize()
                 word_tokenize("khởi động")
                 _SEGMENTER.append(word_tokenize)
     return _SEGMENTER[0]
+
+
+# underthesea's __init__ imports every optional pipeline; `translate` alone pulls in transformers
+# (~2 s of a cold `assistant ask`). Only word_tokenize is used here: the others are made to fail
+# their import (a None entry in sys.modules raises ImportError, which underthesea treats as "not
+# installed") and the entries are removed afterwards, so a later explicit import still works.
+_UNUSED_UNDERTHESEA = ("underthesea.pipeline.translate", "underthesea.pipeline.classification",
+                       "underthesea.pipeline.sentiment", "underthesea.pipeline.lang_detect",
+                       "underthesea.pipeline.dependency_parse", "underthesea.agent", "underthesea.address")
+
+
+def _import_word_tokenize():
+    import sys
+
+    if "underthesea" not in sys.modules:
+        blocked = [name for name in _UNUSED_UNDERTHESEA if name not in sys.modules]
+        for name in blocked:
+            sys.modules[name] = None  # type: ignore[assignment]
+        try:
+            import underthesea  # noqa: F401
+        finally:
+            for name in blocked:
+                if sys.modules.get(name, 0) is None:
+                    del sys.modules[name]
+    from underthesea import word_tokenize
+
+    return word_tokenize
 
 
 def _tokens(text: str) -> list[str]:
