@@ -49,7 +49,9 @@ SLOT_CUES: list[tuple[str, str]] = [
     ("funding", r"\bkinh phi\b|\bnguon (?:von|kinh phi|ngan sach|tai chinh)\b|\bngan sach\b|\bbao nhieu (?:tien|dong|ty)\b"
                 r"|\btong (?:muc )?dau tu\b|\bchi phi\b|\bbudget\b|\bfund|\bcost\b|\bmoney\b|\bfinanc|\bphi\b"),
     ("report", r"\bbao cao\b|\bgui (?:ve|ket qua|bao cao|ke hoach|danh sach|thong tin|ho so|van ban)\b|\bgui (?:cho )?(?:co quan|so|don vi) nao\b"
-               r"|\b(?:thong )?qua (?:co quan|don vi|so) nao\b|\breport|\bsubmit|\bsend\b|\bsent\b"),
+               r"|\b(?:thong )?qua (?:co quan|don vi|so) nao\b|\breport|\bsubmit"
+               # "send" alone is any sending ("invited to send art troupes"); a report is sent
+               r"|\b(?:send|sent) (?:\w+ )?(?:results?|updates?|lists?|summar)"),
     ("frequency", r"\bdinh ky\b|\bbao lau (?:mot|1) lan\b|\bmay lan\b|\bhow often\b|\btan suat\b|\bbao nhieu lan\b"),
     ("deadline", r"\btruoc ngay\b|\bthoi han\b|\bhan chot\b|\bhan (?:hoan thanh|nop|gui|bao cao)\b|\bkhi nao\b|\bbao gio\b|\bngay nao\b"
                  r"|\bthoi gian (?:nao|thuc hien|hoan thanh|to chuc|dien ra|du kien)\b|\bthang nao\b|\bnam nao\b"

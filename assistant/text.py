@@ -221,7 +221,8 @@ ENGLISH_TERMS: dict[str, str] = {
     "number": "số hiệu", "issued": "ban hành", "date": "ngày",
     "based on": "căn cứ", "basis": "căn cứ", "implements": "thực hiện",
     "police": "công an", "ward": "phường", "commune": "xã", "town": "thị xã thị trấn",
-    "people's committee": "Ủy ban nhân dân", "committee": "Ủy ban",
+    "people's committee": "Ủy ban nhân dân", "people's committees": "Ủy ban nhân dân", "committee": "Ủy ban",
+    "committees": "Ủy ban",
     "telecommunications": "viễn thông", "telecom": "viễn thông", "enterprises": "doanh nghiệp",
     "businesses": "doanh nghiệp", "companies": "doanh nghiệp",
     "propaganda": "tuyên truyền", "communication": "tuyên truyền", "radio": "truyền thanh",
@@ -262,6 +263,11 @@ ENGLISH_TERMS: dict[str, str] = {
     "complete": "hoàn thành", "completed": "hoàn thành", "appoint": "giao", "assigned": "giao", "assign": "giao",
     "propose": "đề xuất", "proposes": "đề xuất", "guide": "hướng dẫn", "guides": "hướng dẫn",
     "urgency": "khẩn", "urgent": "khẩn", "period": "giai đoạn", "year": "năm", "month": "tháng",
+    "steering committee": "ban chỉ đạo", "steering committees": "ban chỉ đạo", "set up": "thành lập",
+    "establish": "thành lập", "established": "thành lập", "level": "cấp", "working group": "tổ công tác",
+    "council": "hội đồng", "chairman": "chủ tịch", "vice chairman": "phó chủ tịch", "secretary": "thư ký",
+    "deputy": "phó", "organize": "tổ chức", "organise": "tổ chức", "implementation": "triển khai thực hiện",
+    "summary": "tổng hợp", "summarize": "tổng hợp", "results": "kết quả", "result": "kết quả",
     "fee": "phí", "fees": "phí", "cost estimate": "dự toán", "vehicle": "phương tiện", "car": "xe",
 }
 _ENGLISH = re.compile(
@@ -276,13 +282,14 @@ def translate_english_terms(text: str) -> str:
 
 
 def looks_english(text: str) -> bool:
-    """A question with no Vietnamese letters and English function words."""
-    if re.search(r"[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", text.lower()):
-        return False
-    words = re.findall(r"[a-z]+", text.lower())
+    """A question in English: English function words, and few words with Vietnamese letters
+    (those are names and numbers quoted from the plan: "Decision 1627/QĐ-UBND", "Biểu 01")."""
+    words = re.findall(r"\w+", text.lower())
+    vietnamese = sum(bool(re.search(r"[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", w)) for w in words)
     english = {"what", "who", "which", "when", "how", "the", "is", "are", "does", "do", "of", "by",
-               "to", "in", "for", "must", "whom", "plan", "report", "target", "deadline"}
-    return sum(w in english for w in words) >= 2
+               "to", "in", "for", "must", "whom", "plan", "report", "target", "deadline", "under", "according"}
+    function = sum(w in english for w in words)
+    return function >= 2 and 2 * vietnamese <= function
 
 
 # Everyday words staff use for the plans' official terms. Questions only: the plans themselves

@@ -129,6 +129,7 @@ def _render(finding: Finding, citations: Citations) -> str:
     for index, hit in enumerate(finding.hits):
         text = text.replace("{" + str(index) + "}", citations.mark(hit))
     text = re.sub(r"\s*\{\d+\}", "", text).strip()
+    text = re.sub(r"(\[\d+\])(?:\s*\1)+", r"\1", text)  # one clause cited twice in a row is one mark
     return text if text.endswith((".", "?", "!")) else text + "."
 
 

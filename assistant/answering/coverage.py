@@ -14,6 +14,7 @@ from assistant.text import (
     fold,
     has_diacritics,
     translate_english_terms,
+    ENGLISH_TERMS,
 )
 
 MIN_COVERAGE = 0.34
@@ -48,7 +49,8 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
         # Vietnamese names typed without marks ("Thang Long", "Da Huoai") and numbers
         # ("1105/KH-ĐKT") read the same in both languages.
         names = re.findall(r"(?<=[a-z,;:(] )[A-Z][a-z]+(?: [A-Z][a-z]+)*", info.query or info.text)
-        text += " " + " ".join(n for n in names if n.lower() not in _ENGLISH_FUNCTION)
+        text += " " + " ".join(n for n in names if n.lower() not in _ENGLISH_FUNCTION
+                               and n.lower() not in ENGLISH_TERMS)  # "to Decision 1627": a term, not a name
     else:
         text = apply_synonyms(info.query or info.text, keep_original=False)
     accented = has_diacritics(text)

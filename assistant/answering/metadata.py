@@ -70,7 +70,8 @@ def _field(plan: Plan, slot: str) -> tuple[str, list[Clause]]:
         titles = [c for c in plan.clauses if c.id.startswith("Z") and meta.signer_title
                   and any(fold(t) in fold(c.text) for t in meta.signer_title.split(" / "))][:3]
         value = f"{meta.signer} ({meta.signer_title})" if title else meta.signer
-        return value, [c for c in [clause, *titles] if c is not None][:3]
+        unique = {c.id: c for c in [clause, *titles] if c is not None}
+        return value, list(unique.values())[:3]
     if slot == "issuer":
         if not meta.issuer:
             return "", []
