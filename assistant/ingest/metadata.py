@@ -46,6 +46,8 @@ _NUMBER_CODES = {"kh": "Kế hoạch", "qd": "Quyết định", "ct": "Chỉ th�
 _ISSUER_HEAD = re.compile(r"\b(?:uy ban nhan dan|ubnd|so|ban|doan|van phong|bo|hoi dong nhan dan|hdnd|cong an"
                           r"|trung tam|cuc|chi cuc|tong cuc|dang uy|tinh uy|thanh uy)\b")
 _URGENCY = re.compile(r"\b(hoa toc|thuong khan|khan)\b")
+_TITLE_WORD = re.compile(r"\s+(?:KẾ HOẠCH|QUYẾT ĐỊNH|THÔNG BÁO|CHỈ THỊ|CÔNG VĂN|BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|HƯỚNG DẪN"
+                         r"|CHƯƠNG TRÌNH|ĐỀ ÁN|GIẤY MỜI)\b")
 
 
 def _source_slice(source: str, folded: str, match: re.Match[str], group: str) -> str:
@@ -188,20 +190,37 @@ def _issuer_lines(header: list[Clause]) -> list[str]:
             continue  # a motto or number line between two issuer lines (two columns read in turn)
         found = False
         for piece in pieces:
-            words = []
-            for word in piece.split():
-                if word.isupper() or (words and re.fullmatch(r"[\d/.\-A-ZĐ]+", word)):
-                    words.append(word)
-                elif words:
-                    break
-            candidate = " ".join(words).strip(" -–.,")
-            if len(candidate) >= 3 and not _URGENCY.fullmatch(fold(candidate)):
-                groups[-1].append(candidate)
-                found = True
+            for candidate in _upper_runs(piece):
+                if len(candidate) >= 3 and not _URGENCY.fullmatch(fold(candidate)):
+                    groups[-1].append(candidate)
+                    found = True
         if not found:
             groups.append([])
     lines = [" ".join(group) for group in groups if group]
     return [line for line in lines if _ISSUER_HEAD.search(fold(line))]
+
+
+def _upper_runs(piece: str) -> list[str]:
+    """Upper-case runs of a header piece that can name a body. A run inside a sentence ("Công ty
+    TNHH MTV Đầu tư": a lower-case word before it) is an acronym, and a run followed by an e-mail
+    address is the stamp of a digital signature ("TRUNG TÂM CÔNG BÁO VÀ TIN HỌC ttcbth@…"): neither
+    is the issuer. A text layer may hold the whole header as one line, so every run is looked at."""
+    words = piece.split()
+    runs, current, start = [], [], 0
+    for index, word in enumerate([*words, ""]):
+        if word and (word.isupper() or (current and re.fullmatch(r"[\d/.\-A-ZĐ]+", word))):
+            if not current:
+                start = index
+            current.append(word)
+            continue
+        if current:
+            before = words[start - 1] if start else ""
+            inside_sentence = bool(re.search(r"[a-zà-ỹ]", before)) and "@" not in before
+            stamp = "@" in word
+            if not inside_sentence and not stamp:
+                runs.append(" ".join(current).strip(" -–.,"))
+            current = []
+    return runs
 
 
 def _split_issuers(lines: list[str]) -> list[str]:
@@ -214,7 +233,18 @@ def _split_issuers(lines: list[str]) -> list[str]:
                                                folded)]
         bounds = [*starts, len(line)] if starts and starts[0] == 0 else [0, *starts, len(line)]
         out += [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
-    return out
+    bodies = []
+    for body in out:
+        # The title after the issuer ("… SA ĐÉC QUYẾT ĐỊNH") and a list ("VPUB: CVP, PCVP") are not
+        # part of a body's name; a part that opens with no body word ("PCT") names none.
+        body = _TITLE_WORD.split(body, maxsplit=1)[0]
+        body = re.split(r"[:;]", body, maxsplit=1)[0].strip(" -–.,")
+        if body and re.match(_ISSUER_HEAD.pattern, fold(body)) and body not in bodies:
+            bodies.append(body)
+    # "UBND VPUB" (a council and an abbreviation, a scan's list read into the header) names no
+    # place; when another body does, it is dropped.
+    placed = [b for b in bodies if not re.match(r"(?:uy ban nhan dan|ubnd)\b", fold(b)) or _unit_in(b)]
+    return placed or bodies
 
 
 def _recase(name: str, text: str) -> str:
