@@ -189,13 +189,16 @@ class DutiesReader:
         if not actor:
             return []
         for plan in self._plans(context):
+            # A heading that names the unit ("c) Sở Khoa học và Công nghệ:"), not a long item that
+            # mentions it ("b) Các sở … theo hướng dẫn của Sở Khoa học và Công nghệ; …").
             heading = next((c for c in plan.clauses if c.kind in _HEADING_KINDS
-                            and same_unit(actor, _heading_name(c.text))), None)
+                            and same_unit(actor, _heading_name(c.text))
+                            and len(_heading_name(c.text).split()) <= len(actor.split()) + 4), None)
             lines: list[Clause] = []
             if heading is not None:
                 children = [c for c in plan.clauses if c.id != heading.id and c.id.startswith(heading.id)
                             and c.id[len(heading.id):len(heading.id) + 1] in "-."]
-                lines = children or [heading]
+                lines = children or _introduced(plan, heading) or [heading]
             else:
                 lines = [c for c in plan.clauses if _assigns_to(c.text, actor)]
             if not lines:
@@ -223,6 +226,21 @@ class DutiesReader:
             if actor and any(fold(w) in fold(actor) for w in context.words):
                 return actor
         return ""
+
+
+def _introduced(plan, heading: Clause) -> list[Clause]:
+    """The lines a heading ending in a colon introduces when the segmenter left them beside it, not
+    under it ("d) Sở Nội vụ:" then its paragraphs, in a directive with no numbered sections): the
+    clauses that follow, up to the next heading or the closing."""
+    if not heading.text.rstrip().endswith(":"):
+        return []
+    start = plan.clauses.index(heading) + 1
+    lines = []
+    for clause in plan.clauses[start:]:
+        if clause.kind in _HEADING_KINDS or clause.id.startswith("Z") or clause.kind == "title":
+            break
+        lines.append(clause)
+    return lines
 
 
 def _heading_name(text: str) -> str:
