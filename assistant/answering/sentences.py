@@ -71,10 +71,24 @@ def quote_part(clause: Clause, part: str, english: bool, words: list[str] | None
         in_heading = sum(w in fold(heading) and w not in fold(part) for w in words)
         if in_heading and len(heading) <= 160:
             frame = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", heading).rstrip(" :.")
+    if not frame:
+        frame = _lead_of(clause.text, part)
     text = part.rstrip(" ;.")
     if frame and fold(frame) not in fold(text):
         return f"{frame}{' — ' if english else ': '}{text}"
     return text[:1].upper() + text[1:]
+
+
+def _lead_of(text: str, part: str) -> str:
+    """The short lead of a clause "4.2. Ông Đỗ Mạnh Cường - Phó Trưởng đoàn: Chủ trì …; Tổng hợp …":
+    whoever or whatever the lead names, every part after its colon is about it."""
+    lead = re.match(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])?[.)]?\s*(?:(?:Ông|Bà|Đồng chí|Đ/c)\.?\s+)?"
+                    r"([^:;.()]{3,90}?)\s*:\s", text)
+    if not lead or len(lead.group(1).split()) > 12 or fold(part).startswith(fold(lead.group(1))[:20]):
+        return ""
+    if fold(text).find(fold(part)[:30]) <= lead.end() - 1:
+        return ""  # the part is the lead's own first line
+    return lead.group(1).strip()
 
 
 _FRAME_LINES = re.compile(r"^(?:can cu|thuc hien (?:quyet dinh|ke hoach|nghi quyet|chi thi|cong van|thong bao)|tren day la"
