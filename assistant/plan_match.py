@@ -34,7 +34,7 @@ _DOC_WORDS = {"ke hoach": "ke hoach", "kh": "ke hoach", "quyet dinh": "quyet din
               "thong bao ket luan": "thong bao"}
 _DOC_WORD = "|".join(sorted((re.escape(k) for k in _DOC_WORDS), key=len, reverse=True))
 _NUMBER_REF = re.compile(rf"\b(?:(?:{_DOC_WORD})\s*(?:so\s*)?(?P<a>\d{{1,5}}[a-z]?)\b(?!\s*(?:/\s*)?(?:20\d\d|nam|thang|ngay)\b)"
-                         rf"|(?P<b>\d{{1,5}}[a-z]?)\s*/\s*(?:\d{{4}}\s*/\s*)?[a-z]{{1,6}}\s*-\s*[a-z])")
+                         rf"|(?P<b>\d{{1,5}}[a-z]?)\s*/\s*(?:\d{{4}}\s*/\s*)?[a-z]{{1,6}}\s*-\s*[a-z][a-z&]*(?:-[a-z&]+)*)")
 # Words that never identify a plan (they are in every title or every question).
 _GENERIC = frozenset("""ke hoach quyet dinh cong van chi thi thong bao ve viec tren dia ban cua va cac
     nam giai doan den theo trong tai so ban hanh thuc hien trien khai to chuc nhu sau cho voi nay

@@ -24,6 +24,9 @@ from assistant.text import fold
 DATE = r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b|\bthang\s+\d{1,2}\b|\bquy\s+(?:[ivx]+|\d)\b|\bnam\s+20\d\d\b|\b20\d\d\b"
 PERIODIC = r"\bdinh ky\b|\bhang (?:nam|quy|thang|tuan|ngay)\b|\bmoi (?:nam|quy|thang|tuan)\b|\b\d+\s*(?:tuan|thang|ngay)\s*/\s*lan\b|\bdot xuat\b"
 MONEY = r"\d[\d.,]*\s*(?:trieu|ty|nghin|dong|vnd|usd)\b"
+DURATION = r"\b\d+\s*(?:ngay|thang|nam|tuan|gio|buoi)\b"
+# "Trong bao lâu", "mấy ngày": a length of time answers, not a date.
+DURATION_ASKED = re.compile(r"\bbao lau\b|\bmay (?:ngay|thang|tuan|buoi)\b|\bhow long\b|\bhow many (?:days|months|weeks)\b")
 DAY = r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b|\bthang\s+\d{1,2}\b|\bquy\s+(?:[ivx]+|\d)\b|\btruoc ngay\b"
 # "Hiện nay có bao nhiêu …": a target of the plan is not the figure of today.
 CURRENT_ASKED = re.compile(r"\b(?:hien nay|hien tai|hien co|bay gio|currently|right now|at present|now)\b")
@@ -123,12 +126,14 @@ class SentenceReader:
         # "Năm nào", "khi nào", "thời gian": a year alone answers; "trước ngày nào" needs a day.
         year_will_do = slot == "deadline" and re.search(r"\bnam nao\b|\bkhi nao\b|\bbao gio\b|\bthoi (?:gian|diem)\b"
                                                        r"|\bwhen\b|\bwhat year\b|\bgiai doan\b", info.folded)
+        lasting = slot == "deadline" and DURATION_ASKED.search(info.folded) is not None
         actor = fold(info.actor)
         scored = []
         for rank, hit, part in candidate_parts(context.hits[:8], titles=slot == "person"):
             folded = fold(part)
             heading = fold(" ".join(hit.clause.path))
-            evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded))
+            evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded)) \
+                or (lasting and re.search(DURATION, folded))
             if not evidence or (amount and not re.search(MONEY, folded)):
                 continue
             if current and not re.search(CURRENT_STATED, folded + " " + heading):
