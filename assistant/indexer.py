@@ -30,7 +30,7 @@ from typing import Callable
 
 from assistant.documents import LoadError, Plan
 from assistant.ingest.ocr import OcrOptions, PageProgress, cache_dir_for
-from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, read_plan
+from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, in_scope, read_plan
 from assistant.retrieval.dense import DenseIndex, vector_id
 from assistant.retrieval.tokenize import document_tokens
 from assistant.retrieval.vector_cache import FILE_NAME as VECTOR_CACHE_FILE
@@ -159,7 +159,7 @@ class Indexer:
             (report.updated if known else report.added).append(source)
             report.clauses += len(plan.clauses)
         if prune:
-            for source in sorted(set(manifest["plans"]) - seen):
+            for source in sorted(s for s in set(manifest["plans"]) - seen if in_scope(s, paths)):
                 self._remove(source, manifest)
                 report.removed.append(source)
         if not self.store.exists():
