@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.text import clean_input, lone_surrogate
+from assistant.text import clean_input, lone_surrogate, y_spelling
 
 MAX_QUESTION_CHARS = 2000
 
@@ -51,7 +51,7 @@ def check_question(question: str) -> str:
     if position >= 0:
         raise QuestionError(f"câu hỏi chứa ký tự không hợp lệ ở vị trí {position + 1} (nửa cặp surrogate UTF-16); "
                             f"hãy gõ lại câu hỏi (invalid character)")
-    text = clean_input(question or "").strip()
+    text = y_spelling(clean_input(question or "")).strip()
     if not text:
         raise QuestionError("câu hỏi trống (empty question)")
     if len(text) > MAX_QUESTION_CHARS:

@@ -133,6 +133,17 @@ def clean_input(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
 
 
+# The same variants towards y, for a question before it is read: the readers' patterns ("ai ký",
+# "quản lý", "Phú Mỹ") are written with y. Only onsets whose i-syllables all have a y twin in
+# use (kí/ký, lí/lý, mĩ/mỹ, tỉ/tỷ, sĩ/sỹ, hi/hy); "thị", "chi", "vì", "đi" never become y.
+_I_SYLLABLE = re.compile(r"\b([kKlLmMtTsShH])([iíìỉĩịIÍÌỈĨỊ])\b")
+_I_TO_Y = str.maketrans("iíìỉĩịIÍÌỈĨỊ", "yýỳỷỹỵYÝỲỶỸỴ")
+
+
+def y_spelling(text: str) -> str:
+    return _I_SYLLABLE.sub(lambda m: m.group(1) + m.group(2).translate(_I_TO_Y), text)
+
+
 def lone_surrogate(text: str) -> int:
     """Position of the first lone surrogate (text no encoder can write), else -1."""
     return next((i for i, ch in enumerate(text) if 0xD800 <= ord(ch) <= 0xDFFF), -1)

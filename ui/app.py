@@ -30,7 +30,7 @@ from starlette.middleware import Middleware
 
 from assistant.answering.followup import read_followup
 from assistant.documents import LoadError
-from assistant.engine import Engine, QuestionError
+from assistant.engine import Engine, QuestionError, check_question
 from assistant.text import fold
 from ui import chart, drafting, page, render, tables, uploads
 from ui.login_throttle import LoginThrottle
@@ -708,11 +708,15 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
             [n] (kế hoạch, tệp, điều khoản, mục, nguyên văn). `plan`: tên địa phương hoặc tên tệp (tuỳ chọn).
             `history`: các câu hỏi trước trong cùng hội thoại, cũ nhất trước (tuỳ chọn): câu hỏi nối tiếp
             ("còn xã Tịnh Thiện thì sao?") được hiểu theo chúng, và câu trả lời mở đầu bằng "Hiểu là: …"."""
-            text = (question or "").strip()
-            if not text:
+            if not (question or "").strip():
                 raise gr.Error("Câu hỏi trống.")
             if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
                 raise gr.Error("history phải là danh sách các câu hỏi trước (chuỗi), cũ nhất trước.")
+            try:  # width, invisible characters and lone surrogates, before anything reads the text
+                text = check_question(question)
+                history = [check_question(h) for h in history or [] if (h or "").strip()] or None
+            except QuestionError as error:
+                raise gr.Error(_question_error(error)) from None
             try:
                 answer, reading = _ask(holder, text, (plan or "").strip() or ALL, history)
             except QuestionError as error:

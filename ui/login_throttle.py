@@ -1,4 +1,5 @@
-"""Failed logins slowed per client: after the n-th wrong password in a row a client must wait
+"""Failed logins slowed per client: FREE_FAILURES mistyped passwords in a row cost nothing (a
+person mistyping once logs in at once); after the n-th failure beyond them a client must wait
 BASE_DELAY · 2^(n-1) seconds (at most MAX_DELAY) before the next attempt is even checked; an
 attempt made sooner gets 429 with the wait in `Retry-After`. Every failure is logged with the
 client address. A successful login clears the client's count.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 log = logging.getLogger("ui.login")
 
+FREE_FAILURES = 2
 BASE_DELAY = 1.0
 MAX_DELAY = 300.0
 MAX_CLIENTS = 10_000  # remembered clients (oldest forgotten first): bounded memory
@@ -37,7 +39,8 @@ class LoginThrottle:
         self.lock = threading.Lock()
 
     def delay(self, failures: int) -> float:
-        return min(MAX_DELAY, BASE_DELAY * 2 ** max(0, failures - 1)) if failures else 0.0
+        beyond = failures - FREE_FAILURES
+        return min(MAX_DELAY, BASE_DELAY * 2 ** (beyond - 1)) if beyond > 0 else 0.0
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "") if scope["type"] == "http" else ""
