@@ -466,7 +466,9 @@ def test_api_question_with_a_lone_surrogate_gets_a_message(live):
     assert response.status_code == 200, response.text
     event_id = response.json()["event_id"]
     result = client.get(f"/gradio_api/call/ask/{event_id}", timeout=60).text
-    assert "event: error" in result and "ký tự không hợp lệ" in result, result
+    assert result.startswith("event: error"), result
+    message = json.loads(result.split("data:", 1)[1])["error"]
+    assert "ký tự không hợp lệ ở vị trí 4" in message and "Traceback" not in message, message
 
 
 # -- 11. --prune scope; a NUL byte after the first 64 KB ---------------------------------------------
@@ -500,12 +502,12 @@ def test_nul_byte_after_the_first_64kb_is_refused(tmp_path):
 
 # -- time budget: one slow file is stopped, questions answered meanwhile -----------------------------
 def test_reading_an_upload_has_a_time_budget_off_the_server_process(app_env, monkeypatch):
-    """A reader that never ends (simulated with the time budget at 2 s on a 20 MB text of short
+    """A reader that never ends (simulated with the time budget at 1 s on a 6 MB text of short
     lines that takes longer) is stopped and refused with the reason; the server process keeps
     answering questions while it runs."""
-    monkeypatch.setenv("ASSISTANT_INGEST_TIMEOUT", "2")
+    monkeypatch.setenv("ASSISTANT_INGEST_TIMEOUT", "1")
     monkeypatch.setenv("ASSISTANT_UPLOAD_MAX_MB", "40")
-    lines = "".join(f"{i}. Ủy ban nhân dân xã báo cáo việc {i} trước ngày {i % 28 + 1} tháng 5.\n\n" for i in range(300_000))
+    lines = "".join(f"{i}. Ủy ban nhân dân xã báo cáo việc {i} trước ngày {i % 28 + 1} tháng 5.\n\n" for i in range(100_000))
     answered = []
     done = threading.Event()
 
@@ -522,6 +524,6 @@ def test_reading_an_upload_has_a_time_budget_off_the_server_process(app_env, mon
     finally:
         done.set()
         asker.join(60)
-    assert status == "err" and "quá thời gian cho phép (2 giây)" in message, message
+    assert status == "err" and "quá thời gian cho phép (1 giây)" in message, message
     assert answered and max(answered) < 10, answered
     assert not any(app_env.folder.glob("*"))
