@@ -4,14 +4,13 @@ A file is refused before anything in the index changes when its name is a path (
 is not one of SUPPORTED_SUFFIXES (text, PDF, Word/OpenDocument/RTF, page images), it is empty, larger than the limit
 (`ASSISTANT_UPLOAD_MAX_MB`, default 50) or binary behind a text extension, or the loader cannot
 read it. Accepted files are stored under `uploads/` at the repository root (or
-`ASSISTANT_UPLOAD_DIR`) with a sanitised name that can never leave that folder.
+`ASSISTANT_UPLOAD_DIR`) with a sanitised name that can never leave that folder, and never over
+another plan's file (`choose_target`: a "-2" name unless the user chose to update).
 """
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -217,32 +216,6 @@ def choose_target(folder: Path, stored_name: str, sha256: str, indexed: dict[str
             return target, "update"
         target = destination(folder, with_counter(stored_name, number))
     raise UploadRejected(stored_name, "quá nhiều tệp cùng tên trong kho tải lên")
-
-
-def stage(path: Path, stored_name: str) -> Path:
-    """A private copy of the upload under its final name (the loader reads the suffix)."""
-    folder = Path(tempfile.mkdtemp(prefix="assistant-upload-"))
-    target = folder / stored_name
-    shutil.copyfile(path, target)
-    return target
-
-
-def place(staged: Path, target: Path) -> bytes | None:
-    """Move a staged file to its place atomically; return the bytes it replaced (for undo)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    previous = target.read_bytes() if target.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    os.close(fd)
-    shutil.copyfile(staged, tmp)
-    os.replace(tmp, target)
-    return previous
-
-
-def restore(target: Path, previous: bytes | None) -> None:
-    if previous is None:
-        target.unlink(missing_ok=True)
-    else:
-        target.write_bytes(previous)
 
 
 def source_path(source: str) -> Path:
