@@ -88,7 +88,7 @@ def hostile_files(work: Path) -> list[tuple[str, bytes]]:
         ("../../leo-ra.txt", PLAN.format(name="Leo", day=1).encode("utf-8")),
         ("ma-doc.exe", b"MZ" + os.urandom(100)),
         ("anh.svg", b"<svg onload=alert(1)></svg>"),
-        ("qua-lon.txt", b"ke hoach\n" * (6 * 1024 * 1024 // 9)),  # > 5 MB limit set below
+        ("qua-lon.txt", b"ke hoach\n" * (12 * 1024 * 1024 // 9)),  # > the 10 MB limit set below
         ("utf16-nul.txt", "\ufeffKẾ HOẠCH\n".encode("utf-16-le") + b"\x00\x00" * 10),
     ]
 
@@ -153,12 +153,12 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="assistant-soak-"))
     index, folder = work / "index", work / "uploads"
-    os.environ.update(ASSISTANT_UPLOAD_DIR=str(folder), ASSISTANT_UPLOAD_MAX_MB="5", ASSISTANT_INGEST_TIMEOUT="20")
+    os.environ.update(ASSISTANT_UPLOAD_DIR=str(folder), ASSISTANT_UPLOAD_MAX_MB="10", ASSISTANT_INGEST_TIMEOUT="20")
     from assistant.engine import Engine
     from assistant.indexer import Indexer
     from assistant.retrieval.embedder import Embedder
     from ui.app import build_app, process_uploads
-    from ui.ingest_queue import recover_uploads
+    from ui.ingest_queue import INCOMING, recover_uploads
     from ui.state import EngineHolder
 
     model = Embedder()
@@ -209,8 +209,11 @@ def main() -> int:
                 if "vectors written" in line or time.monotonic() > deadline:
                     break
             time.sleep(rng.uniform(0, 1))
-        else:  # anywhere from the first moment to the model load
-            time.sleep(rng.uniform(0.05, 12))
+        else:  # once the upload is in uploads/.incoming: while it is read, or while the model loads
+            deadline = time.monotonic() + 120
+            while not list((folder / INCOMING).glob("*/*")) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 4))
         child.send_signal(signal.SIGKILL)
         child.wait(30)
         holder.reload()

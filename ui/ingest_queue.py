@@ -204,6 +204,9 @@ def recover_uploads(holder, folder: Path, read: Callable[..., Plan] = read_isola
     engine = holder.engine
     changed = False
     with holder.write_lock:
+        indexer = Indexer(engine.index_dir, holder.embedder)
+        if indexer.recover():  # a plan cut short between its vectors and its manifest entry
+            changed = True
         manifest = _manifest(engine.index_dir)
         plans = manifest.get("plans", {})
         for staged in sorted((folder / INCOMING).glob("*/*")) if (folder / INCOMING).is_dir() else []:
@@ -218,7 +221,6 @@ def recover_uploads(holder, folder: Path, read: Callable[..., Plan] = read_isola
         orphans = [p for p in sorted(folder.iterdir()) if p.is_file() and not p.is_symlink()
                    and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
                    and display_source(p) not in plans]
-        indexer = Indexer(engine.index_dir, holder.embedder)
         for orphan in orphans:
             try:
                 plan = read(orphan, cache_dir=cache_dir_for(engine.index_dir))
