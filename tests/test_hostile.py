@@ -267,7 +267,7 @@ def test_file_input_naming_a_url_never_makes_the_server_connect():
     import gradio as gr
     from gradio import processing_utils
 
-    from ui.app import UploadedFile
+    from ui.app import uploaded_file
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -285,7 +285,7 @@ def test_file_input_naming_a_url_never_makes_the_server_connect():
     watcher = threading.Thread(target=accept)
     watcher.start()
     with gr.Blocks():
-        box = UploadedFile(file_count="multiple", type="filepath")
+        box = uploaded_file(file_count="multiple", type="filepath")
     payload = [{"path": f"http://127.0.0.1:{port}/plan.txt", "orig_name": "plan.txt",
                 "meta": {"_type": "gradio.FileData"}}]
     for url in (payload[0]["path"], f"https://127.0.0.1:{port}/x.txt", f"//127.0.0.1:{port}/x.txt"):

@@ -212,20 +212,27 @@ class AssistantBlocks(gr.Blocks):
         return super().launch(*args, **kwargs)
 
 
-class UploadedFile(gr.File):
+def uploaded_file(**kwargs) -> gr.File:
     """A file input that takes only bytes uploaded through the page's own upload route. Gradio
     would fetch a FileData whose `path` is a URL (`http://<address>/plan.txt`) on the server, so
     anyone who can reach the server could make it connect out; here such a request is refused
     before any connection or name lookup. Server paths are already refused by Gradio (only its
-    upload folder is accepted for client input)."""
+    upload folder is accepted for client input). The guard wraps the instance's methods rather
+    than subclassing gr.File: a subclass makes Gradio write a .pyi stub next to this module."""
+    box = gr.File(**kwargs)
+    fetch_async, fetch = box.async_move_resource_to_block_cache, box.move_resource_to_block_cache
 
-    async def async_move_resource_to_block_cache(self, url_or_file_path):
+    async def guarded_async(url_or_file_path):
         _refuse_url(url_or_file_path)
-        return await super().async_move_resource_to_block_cache(url_or_file_path)
+        return await fetch_async(url_or_file_path)
 
-    def move_resource_to_block_cache(self, url_or_file_path):
+    def guarded(url_or_file_path):
         _refuse_url(url_or_file_path)
-        return super().move_resource_to_block_cache(url_or_file_path)
+        return fetch(url_or_file_path)
+
+    box.async_move_resource_to_block_cache = guarded_async
+    box.move_resource_to_block_cache = guarded
+    return box
 
 
 def _refuse_url(value) -> None:
@@ -413,8 +420,8 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                             f"**.png, .jpg, .tif** (đọc bằng OCR), tối đa "
                             f"{uploads.format_mb(uploads.max_upload_bytes())} MB mỗi tệp. Tệp được lưu vào kho tải lên "
                             f"và hỏi được ngay khi xử lý xong; kế hoạch đã có không bị ảnh hưởng.")
-                        upload_box = UploadedFile(label="Tệp kế hoạch", file_count="multiple", type="filepath",
-                                                  height=140, elem_id="upload")
+                        upload_box = uploaded_file(label="Tệp kế hoạch", file_count="multiple", type="filepath",
+                                                   height=140, elem_id="upload")
                         replace_box = gr.Checkbox(False, label="Cập nhật kế hoạch cùng tên (thay tệp đã tải lên trước "
                                                                "bằng tệp mới)", elem_id="upload-replace")
                         upload_result = gr.HTML(elem_classes=["upload-result"], elem_id="upload-result")
