@@ -7,7 +7,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: setup index run test bench bench-scale clean
+.PHONY: setup index run test bench bench-scale bench-soak clean
 
 setup:
 	@bash scripts/setup.sh
@@ -29,3 +29,7 @@ clean:
 
 bench-scale: setup
 	$(PY) scripts/bench_scale.py
+
+# Hostile input and faults (issue 18): bad files, SIGKILLed uploads, 8/16/32 parallel clients; loopback only.
+bench-soak: setup
+	$(PY) scripts/bench_soak.py

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.text import clean_input, lone_surrogate, y_spelling
+
 MAX_QUESTION_CHARS = 2000
 
 
@@ -41,7 +43,15 @@ class Answer:
 
 
 def check_question(question: str) -> str:
-    text = (question or "").strip()
+    """The question in one form (width, invisible characters and spaces folded: text.clean_input),
+    or QuestionError with the reason."""
+    if not isinstance(question, str) and question is not None:
+        raise QuestionError("câu hỏi phải là chuỗi ký tự (question must be text)")
+    position = lone_surrogate(question or "")
+    if position >= 0:
+        raise QuestionError(f"câu hỏi chứa ký tự không hợp lệ ở vị trí {position + 1} (nửa cặp surrogate UTF-16); "
+                            f"hãy gõ lại câu hỏi (invalid character)")
+    text = y_spelling(clean_input(question or "")).strip()
     if not text:
         raise QuestionError("câu hỏi trống (empty question)")
     if len(text) > MAX_QUESTION_CHARS:

@@ -258,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_index(sub.add_parser("ingest", help="index files or folders (default corpus/)"))
     p.add_argument("paths", nargs="*")
-    p.add_argument("--prune", action="store_true", help="drop indexed plans whose file is no longer given")
+    p.add_argument("--prune", action="store_true", help="drop indexed plans from the given folders whose file is gone (never plans from elsewhere)")
     p.add_argument("--rebuild", action="store_true", help="delete the index and build it again")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_ingest)

@@ -30,7 +30,7 @@ from typing import Callable
 
 from assistant.documents import LoadError, Plan
 from assistant.ingest.ocr import OcrOptions, PageProgress, cache_dir_for
-from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, read_plan
+from assistant.ingest.pipeline import REPO_ROOT, discover, display_source, in_scope, read_plan
 from assistant.retrieval.dense import DenseIndex, vector_id
 from assistant.retrieval.passages import clause_lexical_text, clause_passage  # noqa: F401 (also the API)
 from assistant.retrieval.tokenize import document_tokens
@@ -130,33 +130,57 @@ class Indexer:
             if isinstance(plan, LoadError):
                 report.failed.append((source, str(plan)))
                 continue
-            known = manifest["plans"].get(source)
-            if known and known.get("sha256") == plan.sha256 and known.get("pipeline") == PIPELINE:
-                report.unchanged.append(source)
-                continue
-            twin = None if known and known.get("sha256") == plan.sha256 else _twin(manifest, source, plan.sha256, seen)
-            if twin:
-                report.duplicates.append((source, twin))
-                if known:  # its old text is gone from the file, and the new text is indexed as `twin`
-                    self._remove(source, manifest)
-                    report.removed.append(source)
-                continue
-            self.store.write_journal("index", source)
-            self._index_plan(plan)
-            manifest["plans"][source] = {"sha256": plan.sha256, "pipeline": PIPELINE, "key": plan_key(source),
-                                         "clauses": len(plan.clauses), "locality": plan.metadata.locality}
-            manifest["embed_model"] = embedder_identity(self.embedder)
-            self.store.write_manifest(manifest)  # after each plan: a crash loses at most one
-            self.store.clear_journal()
-            (report.updated if known else report.added).append(source)
-            report.clauses += len(plan.clauses)
+            self._apply(report, manifest, source, plan, seen)
         if prune:
-            for source in sorted(set(manifest["plans"]) - seen):
+            for source in sorted(s for s in set(manifest["plans"]) - seen if in_scope(s, paths)):
                 self._remove(source, manifest)
                 report.removed.append(source)
         if not self.store.exists():
             self.store.write_manifest(manifest)
         return report
+
+    def ingest_plans(self, plans: list[Plan], extra: dict | None = None) -> IngestReport:
+        """Index plans already read (the web app reads an upload in a worker process, under a time
+        and memory budget, and names it by where its file will be kept: `plan.source`). `extra`
+        goes into each manifest entry (the upload's file hash, so a restart can tell whether the
+        upload reached the index)."""
+        with self._locked(None):
+            report = IngestReport()
+            manifest = self.store.manifest()
+            manifest["version"] = INDEX_VERSION
+            report.recovered = self._recover(manifest, None)
+            seen: set[str] = set()
+            for plan in plans:
+                seen.add(plan.source)
+                self._apply(report, manifest, plan.source, plan, seen, extra)
+            return report
+
+    def _apply(self, report: IngestReport, manifest: dict, source: str, plan: Plan, seen: set[str],
+               extra: dict | None = None) -> None:
+        """One read plan into the index: unchanged, a duplicate of another, or added/updated."""
+        known = manifest["plans"].get(source)
+        if known and known.get("sha256") == plan.sha256 and known.get("pipeline") == PIPELINE:
+            report.unchanged.append(source)
+            if extra and any(known.get(k) != v for k, v in extra.items()):
+                known.update(extra)
+                self.store.write_manifest(manifest)
+            return
+        twin = None if known and known.get("sha256") == plan.sha256 else _twin(manifest, source, plan.sha256, seen)
+        if twin:
+            report.duplicates.append((source, twin))
+            if known:  # its old text is gone from the file, and the new text is indexed as `twin`
+                self._remove(source, manifest)
+                report.removed.append(source)
+            return
+        self.store.write_journal("index", source)
+        self._index_plan(plan)
+        manifest["plans"][source] = {"sha256": plan.sha256, "pipeline": PIPELINE, "key": plan_key(source),
+                                     "clauses": len(plan.clauses), "locality": plan.metadata.locality, **(extra or {})}
+        manifest["embed_model"] = embedder_identity(self.embedder)
+        self.store.write_manifest(manifest)  # after each plan: a crash loses at most one
+        self.store.clear_journal()
+        (report.updated if known else report.added).append(source)
+        report.clauses += len(plan.clauses)
 
     def _read_ahead(self, files: list[Path], manifest: dict, max_bytes):
         """(number, path, Plan or LoadError) for each file, read PREFETCH_PLANS at a time; the

@@ -95,10 +95,58 @@ def place_tone(syllable: str) -> str:
 _VARIANTS = {"hằng": "hàng", "Hằng": "Hàng"}  # hằng năm = hàng năm, hằng quý = hàng quý
 
 
+# "kí"/"ký", "lí"/"lý", "mĩ"/"mỹ", "sĩ"/"sỹ": after a consonant onset, a syllable
+# whose only vowel is i or y is spelt either way (both spellings are in official use). One form
+# (i) on both sides lets a question typed one way meet a plan written the other. Syllables
+# where y follows another vowel (tay/tai, tuy/tui) are different words and keep their y.
+_IY_SYLLABLE = re.compile(r"^(?:b|c|ch|d|đ|g|h|k|kh|l|m|n|nh|p|ph|r|s|t|th|tr|v|x)([yýỳỷỹỵ])$")
+_Y_TO_I = str.maketrans("yýỳỷỹỵYÝỲỶỸỴ", "iíìỉĩịIÍÌỈĨỊ")
+
+
+def unify_iy(syllable: str) -> str:
+    match = _IY_SYLLABLE.match(syllable.lower())
+    return syllable[:-1] + syllable[-1].translate(_Y_TO_I) if match else syllable
+
+
 def canonical(text: str) -> str:
     """NFC with one tone placement and one spelling of free variants: the accented matching form."""
     text = nfc(text)
     return _WORD.sub(lambda m: _VARIANTS.get(m.group(0)) or place_tone(m.group(0)), text)
+
+
+def lexical_form(text: str) -> str:
+    """What retrieval and answer coverage compare: clean_input, canonical, and i/y spellings as one
+    (only there: names keep their own spelling wherever they are shown or matched as names)."""
+    return _WORD.sub(lambda m: unify_iy(m.group(0)), canonical(clean_input(text)))
+
+
+# Characters a copy from a web page or a phone keyboard brings along: zero-width spaces and
+# joiners, the BOM and the soft hyphen (removed), no-break and narrow spaces (a space).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_SPACE_LIKE = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u205f\u3000]")
+
+
+def clean_input(text: str) -> str:
+    """Typed or pasted text in one form: NFKC (fullwidth ｋｅ → ke, ligatures apart), invisible
+    characters dropped, every kind of space a plain space, then NFC for Vietnamese."""
+    text = _SPACE_LIKE.sub(" ", text.translate(_INVISIBLE))
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+
+
+# The same variants towards y, for a question before it is read: the readers' patterns ("ai ký",
+# "quản lý", "Phú Mỹ") are written with y. Only onsets whose i-syllables all have a y twin in
+# use (kí/ký, lí/lý, mĩ/mỹ, tỉ/tỷ, sĩ/sỹ, hi/hy); "thị", "chi", "vì", "đi" never become y.
+_I_SYLLABLE = re.compile(r"\b([kKlLmMtTsShH])([iíìỉĩịIÍÌỈĨỊ])\b")
+_I_TO_Y = str.maketrans("iíìỉĩịIÍÌỈĨỊ", "yýỳỷỹỵYÝỲỶỸỴ")
+
+
+def y_spelling(text: str) -> str:
+    return _I_SYLLABLE.sub(lambda m: m.group(1) + m.group(2).translate(_I_TO_Y), text)
+
+
+def lone_surrogate(text: str) -> int:
+    """Position of the first lone surrogate (text no encoder can write), else -1."""
+    return next((i for i, ch in enumerate(text) if 0xD800 <= ord(ch) <= 0xDFFF), -1)
 
 
 def has_diacritics(text: str) -> bool:

@@ -65,7 +65,11 @@ def test_changed_file_replaces_its_clauses_and_prune_drops_removed(corpus_index,
     key = json.loads((index / "manifest.json").read_text())["plans"][str(plan)]["key"]
     stored = json.loads((index / "plans" / f"{key}.json").read_text())
     assert [c["text"] for c in stored["clauses"]][-2:] == ["Phủ sóng 5G đạt 70%.", "Cáp quang đạt 90%."]
+    # --prune drops only plans that came from the folders given (issue 18): not this one from docs/...
     result = run_cli("ingest", str(CORPUS), "--index", str(index), "--prune", "--quiet", check=True)
+    assert "0 removed" in result.stdout and str(plan) in json.loads((index / "manifest.json").read_text())["plans"]
+    plan.unlink()  # ...until its own folder is pruned without it
+    result = run_cli("ingest", str(docs), "--index", str(index), "--prune", "--quiet", check=True)
     assert "1 removed" in result.stdout
     assert str(plan) not in json.loads((index / "manifest.json").read_text())["plans"]
 

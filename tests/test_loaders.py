@@ -461,7 +461,7 @@ def test_binary_under_text_extension(tmp_path, data):
 
 
 def test_file_too_large(tmp_path):
-    path = write(tmp_path, "lon.txt", b"ke hoach " * (1024 * 1024 // 6))  # 1.5 MB
+    path = write(tmp_path, "lon.txt", (b"ke hoach " * 9 + b"\n") * (3 * 1024 * 1024 // 164))  # 1.5 MB in short lines
     assert "file too large (1.5 MB > limit 1.0 MB)" in load_error(path, max_bytes=1024 * 1024)
     assert load(path).encoding == "utf-8"  # the default limit is 50 MB
 

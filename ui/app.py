@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import assistant  # noqa: F401  (offline environment before gradio is imported)
 
+import contextlib
 import logging
 import os
 import re
@@ -29,9 +30,10 @@ from starlette.middleware import Middleware
 
 from assistant.answering.followup import read_followup
 from assistant.documents import LoadError
-from assistant.engine import Engine, QuestionError
+from assistant.engine import Engine, QuestionError, check_question
 from assistant.text import fold
 from ui import chart, drafting, page, render, tables, uploads
+from ui.login_throttle import LoginThrottle
 from ui.state import EngineHolder
 from ui.tables import ALL
 
@@ -199,13 +201,58 @@ class AssistantBlocks(gr.Blocks):
         kwargs.setdefault("footer_links", [])  # Gradio's API page and settings are English
         app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
         app_kwargs.setdefault("middleware", []).append(Middleware(page.LangMiddleware))
+        app_kwargs["middleware"].append(Middleware(LoginThrottle))
         kwargs["app_kwargs"] = app_kwargs
         kwargs.setdefault("run_history", False)
-        kwargs.setdefault("max_file_size", 4 * uploads.max_upload_bytes())
+        # The upload route refuses what the app's own check would (no 200 MB file kept on disk first).
+        kwargs.setdefault("max_file_size", uploads.max_upload_bytes())
         kwargs.setdefault("quiet", True)
         kwargs.setdefault("share", False)
         kwargs.setdefault("mcp_server", False)
         return super().launch(*args, **kwargs)
+
+
+def uploaded_file(**kwargs) -> gr.File:
+    """A file input that takes only bytes uploaded through the page's own upload route. Gradio
+    would fetch a FileData whose `path` is a URL (`http://<address>/plan.txt`) on the server, so
+    anyone who can reach the server could make it connect out; here such a request is refused
+    before any connection or name lookup. Server paths are already refused by Gradio (only its
+    upload folder is accepted for client input). The guard wraps the instance's methods rather
+    than subclassing gr.File: a subclass makes Gradio write a .pyi stub next to this module."""
+    box = gr.File(**kwargs)
+    fetch_async, fetch = box.async_move_resource_to_block_cache, box.move_resource_to_block_cache
+
+    async def guarded_async(url_or_file_path):
+        _refuse_url(url_or_file_path)
+        return await fetch_async(url_or_file_path)
+
+    def guarded(url_or_file_path):
+        _refuse_url(url_or_file_path)
+        return fetch(url_or_file_path)
+
+    box.async_move_resource_to_block_cache = guarded_async
+    box.move_resource_to_block_cache = guarded
+    return box
+
+
+def _refuse_url(value) -> None:
+    text = str(value or "").strip().lower()
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text) or text.startswith("//"):
+        log.warning("refused a file input naming a URL instead of uploaded bytes")
+        raise gr.Error("Chỉ nhận tệp tải lên từ máy của bạn; máy chủ không tải tệp từ địa chỉ mạng.")
+
+
+def _forget_received(files) -> None:
+    """Delete the copies Gradio kept of processed uploads (only inside its own upload folder):
+    the stored plan is in uploads/, and a stream of uploads must not fill the disk."""
+    from gradio.utils import get_upload_folder, is_in_or_equal
+
+    folder = get_upload_folder()
+    for item in files:
+        path = Path(getattr(item, "path", None) or getattr(item, "name", None) or str(item))
+        if is_in_or_equal(path, folder) and path.is_file():
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -373,8 +420,10 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                             f"**.png, .jpg, .tif** (đọc bằng OCR), tối đa "
                             f"{uploads.format_mb(uploads.max_upload_bytes())} MB mỗi tệp. Tệp được lưu vào kho tải lên "
                             f"và hỏi được ngay khi xử lý xong; kế hoạch đã có không bị ảnh hưởng.")
-                        upload_box = gr.File(label="Tệp kế hoạch", file_count="multiple", type="filepath",
-                                             height=140, elem_id="upload")
+                        upload_box = uploaded_file(label="Tệp kế hoạch", file_count="multiple", type="filepath",
+                                                   height=140, elem_id="upload")
+                        replace_box = gr.Checkbox(False, label="Cập nhật kế hoạch cùng tên (thay tệp đã tải lên trước "
+                                                               "bằng tệp mới)", elem_id="upload-replace")
                         upload_result = gr.HTML(elem_classes=["upload-result"], elem_id="upload-result")
                         gr.Markdown("#### Xoá kế hoạch đã tải lên\nChỉ xoá được kế hoạch tải lên qua trang này; "
                                     "kho có sẵn (thư mục corpus) do quản trị cập nhật bằng `assistant ingest`.")
@@ -570,6 +619,9 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
             plans = holder.engine.plans
             added = sum(1 for p in plans if uploaded(p.source))
             note = f"{len(plans)} kế hoạch trong kho" + (f", trong đó {added} kế hoạch tải lên." if added else ".")
+            recovery = getattr(holder, "upload_recovery", None)
+            if recovery is not None and recovery.summary():
+                note += " " + recovery.summary()
             return _note(note), tables.plans_frame(plans, holder.labels(), uploaded)
 
         def details_view(src):
@@ -628,14 +680,21 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
                   show_progress="hidden")
 
         # -- upload
-        def upload(files, progress=gr.Progress()):
+        def upload(files, replace=False, progress=gr.Progress()):
             files = [f for f in (files or []) if f]
             if not files:
                 return gr.skip(), gr.skip()
-            return _upload_result_html(process_uploads(holder, files, upload_folder, progress)), None
+            try:
+                html = _upload_result_html(process_uploads(holder, files, upload_folder, progress, bool(replace)))
+            finally:
+                _forget_received(files)
+            return html, None
 
-        upload_box.upload(upload, inputs=[upload_box], outputs=[upload_result, upload_box], api_visibility="private",
-                          concurrency_limit=1, concurrency_id="write", show_progress_on=[upload_box]).then(
+        # Two uploads at a time: each is read in its own worker process, so a slow file does not hold
+        # up the next one; they meet only at the index write (holder.write_lock).
+        upload_box.upload(upload, inputs=[upload_box, replace_box], outputs=[upload_result, upload_box],
+                          api_visibility="private", concurrency_limit=2, concurrency_id="upload",
+                          show_progress_on=[upload_box]).then(
             refresh_all, inputs=refresh_inputs, outputs=refresh_outputs, api_visibility="private",
             show_progress="hidden")
 
@@ -656,11 +715,15 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
             [n] (kế hoạch, tệp, điều khoản, mục, nguyên văn). `plan`: tên địa phương hoặc tên tệp (tuỳ chọn).
             `history`: các câu hỏi trước trong cùng hội thoại, cũ nhất trước (tuỳ chọn): câu hỏi nối tiếp
             ("còn xã Tịnh Thiện thì sao?") được hiểu theo chúng, và câu trả lời mở đầu bằng "Hiểu là: …"."""
-            text = (question or "").strip()
-            if not text:
+            if not (question or "").strip():
                 raise gr.Error("Câu hỏi trống.")
             if history is not None and (not isinstance(history, list) or not all(isinstance(h, str) for h in history)):
                 raise gr.Error("history phải là danh sách các câu hỏi trước (chuỗi), cũ nhất trước.")
+            try:  # width, invisible characters and lone surrogates, before anything reads the text
+                text = check_question(question)
+                history = [check_question(h) for h in history or [] if (h or "").strip()] or None
+            except QuestionError as error:
+                raise gr.Error(_question_error(error)) from None
             try:
                 answer, reading = _ask(holder, text, (plan or "").strip() or ALL, history)
             except QuestionError as error:
@@ -677,12 +740,20 @@ def build_app(source: Path | str | Callable[[], Engine] | EngineHolder) -> gr.Bl
 
 
 # -- upload and removal (module level: unit tests call them) -------------------------------------
-def process_uploads(holder: EngineHolder, files, folder: Path, progress=None) -> list[tuple[str, str, str]]:
-    """Validate, store and index uploaded files; one (status, name, message) per file, status in
-    ok | err | skip. A refused or failing file changes nothing; the index is reloaded once at the end."""
+def process_uploads(holder: EngineHolder, files, folder: Path, progress=None,
+                    replace: bool = False) -> list[tuple[str, str, str]]:
+    """Validate, read and index uploaded files; one (status, name, message) per file, status in
+    ok | err | skip. A refused or failing file changes nothing; the index is reloaded once at the end.
+
+    Each file is copied to `uploads/.incoming/<id>/`, read in a worker process under a time and
+    memory budget (ingest_queue.read_isolated: questions are served meanwhile), indexed under the
+    name it will be kept as, and only then moved into `uploads/` (a crash leaves the indexed plan
+    or nothing; ingest_queue.recover_uploads tidies up at the next start). A name that already
+    holds another plan gets a "-2" name unless the user chose to update (`replace`)."""
     from assistant.indexer import Indexer
-    from assistant.ingest.ocr import OcrOptions, cache_dir_for
-    from assistant.ingest.pipeline import read_plan
+    from assistant.ingest.ocr import cache_dir_for
+    from assistant.ingest.pipeline import display_source
+    from ui import ingest_queue
 
     def step(fraction: float, text: str) -> None:
         if progress is not None:
@@ -697,11 +768,13 @@ def process_uploads(holder: EngineHolder, files, folder: Path, progress=None) ->
         name = getattr(item, "orig_name", None) or path.name
         base = number / total
         step(base, f"[{number + 1}/{total}] Kiểm tra {name}")
-        staged = None
+        work = None
         try:
             stored = uploads.check_file(path, name, limit)
-            target = uploads.destination(folder, stored)
-            staged = uploads.stage(path, stored)
+            uploads.destination(folder, stored)  # a name that would leave the folder: refused now
+            work = ingest_queue.incoming_dir(folder)
+            staged = work / stored
+            shutil.copyfile(path, staged)
             step(base + 0.2 / total, f"[{number + 1}/{total}] Đọc và phân đoạn {name}")
 
             def page(_path, done: int, pages: int, number=number, base=base, name=name) -> None:
@@ -710,53 +783,51 @@ def process_uploads(holder: EngineHolder, files, folder: Path, progress=None) ->
                      f"[{number + 1}/{total}] Nhận dạng chữ (OCR) {name}: trang {min(done + 1, pages)}/{pages}"
                      if done < pages else f"[{number + 1}/{total}] Đã nhận dạng {pages} trang của {name}")
 
-            ocr = OcrOptions(cache_dir=cache_dir_for(holder.engine.index_dir), progress=page)
             try:
-                plan = read_plan(staged, max_bytes=limit, ocr=ocr)
+                plan = ingest_queue.read_isolated(staged, max_bytes=limit,
+                                                  cache_dir=cache_dir_for(holder.engine.index_dir), on_page=page)
             except LoadError as error:
                 raise uploads.UploadRejected(name, uploads.load_error_reason(str(error), staged)) from None
             if not plan.clauses:
                 raise uploads.UploadRejected(name, "không tìm thấy nội dung nào để lập chỉ mục")
-            twin = next((p.source for p in holder.engine.plans if p.sha256 == plan.sha256
-                         and uploads.source_path(p.source) != target), None)
-            if twin:
-                results.append(("skip", name, f"đã có trong kho (cùng nội dung với {Path(twin).name}); "
-                                              f"không thêm lại"))
-                continue
             step(base + 0.4 / total, f"[{number + 1}/{total}] Tạo chỉ mục cho {name} "
                                      f"({len(plan.clauses)} điều khoản; lần đầu cần nạp mô hình)")
             with holder.write_lock:
-                previous = uploads.place(staged, target)
-                try:
-                    indexer = Indexer(holder.engine.index_dir, holder.embedder)
-                    report = indexer.ingest([target], max_bytes=limit)  # OCR text comes from the cache
-                except Exception:
-                    uploads.restore(target, previous)
-                    raise
-                if report.failed:
-                    uploads.restore(target, previous)
-                    reason = report.failed[0][1]
-                    raise uploads.UploadRejected(name, uploads.load_error_reason(reason, target))
+                indexed = {p.source: p.sha256 for p in holder.engine.plans}
+                target, why = uploads.choose_target(folder, stored, plan.sha256, indexed, replace, display_source)
+                twin = next((src for src, sha in indexed.items() if sha == plan.sha256
+                             and uploads.source_path(src) != target), None)
+                if twin:
+                    results.append(("skip", name, f"đã có trong kho (cùng nội dung với {Path(twin).name}); "
+                                                  f"không thêm lại"))
+                    continue
+                plan.source = display_source(target)
+                indexer = Indexer(holder.engine.index_dir, holder.embedder)
+                report = indexer.ingest_plans([plan], extra={"file_sha256": ingest_queue.file_sha256(staged)})
                 if report.duplicates and not report.changed:
-                    uploads.restore(target, previous)
                     twin = Path(report.duplicates[0][1]).name
                     results.append(("skip", name, f"đã có trong kho (cùng nội dung với {twin}); không thêm lại"))
                     continue
-                if report.changed:
-                    changed = True
-            label = plan.metadata.locality or Path(stored).stem
+                if why != "same" or not target.exists():
+                    os.replace(staged, target)  # indexed: now the file takes its place
+                changed = changed or report.changed
+            label = plan.metadata.locality or Path(target.name).stem
             verb = ("đã cập nhật" if report.updated else "đã thêm" if report.added else "không đổi (đã có)")
             scanned = f" (đọc bằng OCR {len(plan.ocr_pages)} trang — nên đối chiếu với bản gốc)" if plan.ocr_pages else ""
+            renamed = (f" (tên {stored} đã dùng cho kế hoạch khác; để thay thế kế hoạch đó, chọn “Cập nhật kế hoạch "
+                       f"cùng tên” rồi tải lên lại)" if target.name != stored else "")
             results.append(("ok", name, f"{verb}: {label} — {len(plan.clauses)} điều khoản{scanned}, lưu thành "
-                                        f"{target.name}; có thể hỏi ngay."))
+                                        f"{target.name}{renamed}; có thể hỏi ngay."))
         except uploads.UploadRejected as error:
             results.append(("err", name, error.reason))
         except Exception as error:
             log.exception("upload of %s failed", name)
             results.append(("err", name, f"lỗi khi lập chỉ mục ({type(error).__name__}); kho không thay đổi"))
         finally:
-            if staged is not None:
-                shutil.rmtree(staged.parent, ignore_errors=True)
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    work.parent.rmdir()  # `.incoming` itself, once no upload is in flight
     if changed:
         step(0.98, "Nạp lại chỉ mục")
         with holder.write_lock:
@@ -797,6 +868,25 @@ def remove_plan(holder: EngineHolder, source: str, folder: Path) -> str:
 
 
 # -- serve ---------------------------------------------------------------------------------------
+def _recover_uploads_in_background(holder: EngineHolder):
+    """Uploads a crash left behind are indexed or reported while the page is served
+    (ingest_queue.recover_uploads); the Documents tab then says what was found."""
+    import threading
+
+    from ui import ingest_queue
+
+    def run() -> None:
+        try:
+            holder.upload_recovery = ingest_queue.recover_uploads(holder, uploads.upload_dir())
+        except Exception:
+            log.exception("checking the upload folder at start failed")
+
+    thread = threading.Thread(target=run, name="upload-recovery", daemon=True)
+    thread.start()
+    return thread
+
+
+
 def _env_or(value, default, name: str, cast=str):
     raw = os.environ.get(name, "").strip()
     if raw and value == default:
@@ -838,6 +928,7 @@ def serve(index_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
         print(f"assistant: warning: serving on {host} without a login; set {AUTH_VAR}=user:password",
               file=sys.stderr)
     demo = build_app(holder)
+    _recover_uploads_in_background(holder)
     try:
         demo.launch(server_name=host, server_port=port, prevent_thread_lock=True)
     except OSError as error:

@@ -4,17 +4,17 @@ A file is refused before anything in the index changes when its name is a path (
 is not one of SUPPORTED_SUFFIXES (text, PDF, Word/OpenDocument/RTF, page images), it is empty, larger than the limit
 (`ASSISTANT_UPLOAD_MAX_MB`, default 50) or binary behind a text extension, or the loader cannot
 read it. Accepted files are stored under `uploads/` at the repository root (or
-`ASSISTANT_UPLOAD_DIR`) with a sanitised name that can never leave that folder.
+`ASSISTANT_UPLOAD_DIR`) with a sanitised name that can never leave that folder, and never over
+another plan's file (`choose_target`: a "-2" name unless the user chose to update).
 """
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from assistant.ingest.office import is_encrypted_ooxml
 from assistant.ingest.pipeline import REPO_ROOT
@@ -122,6 +122,13 @@ def _looks_binary(head: bytes) -> bool:
 
 _LOAD_REASONS = [
     ("empty file", "tệp trống (không có chữ)"),
+    ("line too long", "có một dòng quá dài (hơn {line_chars} ký tự, không phải văn bản kế hoạch); hãy kiểm tra lại tệp"),
+    ("clause too long", "có một đoạn quá dài (hơn {clause_chars} ký tự liền không xuống đoạn); hãy tách đoạn rồi tải lên lại"),
+    ("text too long", "tệp có quá nhiều chữ (hơn {text_chars} ký tự); hãy tách tệp"),
+    ("zip package too large", "tệp nén bên trong quá lớn khi giải nén (có thể là “bom zip”); không đọc"),
+    ("too many pages", "tệp PDF quá nhiều trang (hơn {pdf_pages} trang); hãy tách tệp"),
+    ("ingest time budget", "xử lý tệp quá thời gian cho phép ({budget} giây); tệp bất thường hoặc quá lớn"),
+    ("ingest memory budget", "xử lý tệp cần quá nhiều bộ nhớ; tệp bất thường hoặc quá lớn"),
     ("binary content", "tệp nhị phân, không phải văn bản"),
     ("unsupported file type", f"định dạng không được hỗ trợ (chỉ nhận {', '.join(SUPPORTED_SUFFIXES)})"),
     ("file too large", "tệp quá lớn"),
@@ -153,8 +160,19 @@ def load_error_reason(message: str, path: Path | None = None) -> str:
     lowered = text.lower()
     for needle, reason in _LOAD_REASONS:
         if needle in lowered:
-            return reason or _missing_program_reason(text)
+            return _fill(reason) if reason else _missing_program_reason(text)
     return f"không đọc được tệp ({text.rsplit(': ', 1)[-1] if ': ' in text else text})"
+
+
+def _fill(reason: str) -> str:
+    """A reason naming the limit in force (numbers written the Vietnamese way, 100.000)."""
+    if "{" not in reason:
+        return reason
+    from assistant.ingest.limits import Limits
+    from ui.ingest_queue import time_budget
+
+    values = {k: f"{v:,}".replace(",", ".") for k, v in Limits.from_env().__dict__.items()}
+    return reason.format(budget=f"{time_budget():g}", **values)
 
 
 def _missing_program_reason(text: str) -> str:
@@ -174,30 +192,30 @@ def destination(folder: Path, stored_name: str) -> Path:
     return target
 
 
-def stage(path: Path, stored_name: str) -> Path:
-    """A private copy of the upload under its final name (the loader reads the suffix)."""
-    folder = Path(tempfile.mkdtemp(prefix="assistant-upload-"))
-    target = folder / stored_name
-    shutil.copyfile(path, target)
-    return target
+def with_counter(stored_name: str, number: int) -> str:
+    """"ke-hoach.txt" → "ke-hoach-2.txt": the next free name for a different plan."""
+    stem, dot, suffix = stored_name.rpartition(".")
+    return f"{stem}-{number}.{suffix}" if dot else f"{stored_name}-{number}"
 
 
-def place(staged: Path, target: Path) -> bytes | None:
-    """Move a staged file to its place atomically; return the bytes it replaced (for undo)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    previous = target.read_bytes() if target.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    os.close(fd)
-    shutil.copyfile(staged, tmp)
-    os.replace(tmp, target)
-    return previous
-
-
-def restore(target: Path, previous: bytes | None) -> None:
-    if previous is None:
-        target.unlink(missing_ok=True)
-    else:
-        target.write_bytes(previous)
+def choose_target(folder: Path, stored_name: str, sha256: str, indexed: dict[str, str], replace: bool,
+                  source_of: Callable[[Path], str]) -> tuple[Path, str]:
+    """Where an upload goes, and why: ("new" | "same" | "update"). `indexed`: source → text hash
+    of the plans in the index. A name already holding another plan is never overwritten unless the
+    user chose to update it (`replace`); the upload then gets the first free "-2", "-3" name. Two
+    names that clean to the same ("Kế hoạch 2025.txt", "Kế-hoạch-2025.txt") are two plans."""
+    target = destination(folder, stored_name)
+    for number in range(2, 10_000):
+        source = source_of(target)
+        taken = target.exists() or target.is_symlink() or source in indexed
+        if not taken:
+            return target, "new"
+        if indexed.get(source) == sha256:
+            return target, "same"
+        if replace and target.is_file() and not target.is_symlink():
+            return target, "update"
+        target = destination(folder, with_counter(stored_name, number))
+    raise UploadRejected(stored_name, "quá nhiều tệp cùng tên trong kho tải lên")
 
 
 def source_path(source: str) -> Path:

@@ -8,20 +8,21 @@ from assistant.question import QuestionInfo, locality_words
 from assistant.retrieval.tokenize import STOPWORDS
 from assistant.text import (
     apply_synonyms,
-    canonical,
+    lexical_form,
     diacritic_ratio,
     expand_abbreviations,
     fold,
     has_diacritics,
     translate_english_terms,
     ENGLISH_TERMS,
+    unify_iy,
 )
 
 MIN_COVERAGE = 0.34
 
 
 def _syllables(text: str, accented: bool) -> list[str]:
-    text = expand_abbreviations(canonical(text))
+    text = expand_abbreviations(lexical_form(text))
     words = re.findall(r"\w+", text.lower())
     return words if accented else [fold(w) for w in words]
 
@@ -42,6 +43,7 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     no level words; accented when the question has diacritics. An English question counts only
     its domain terms, in their Vietnamese translation: English words never occur in the plans."""
     names = locality_words(plans)
+    names |= {unify_iy(word) for word in names}  # "my" of Phú Mỹ is "mi" in the lexical form
     level_words = {"xa", "phuong", "thi", "tran", "huyen", "tinh", "thanh", "pho", "ke", "hoach", "plan", "nam"}
     if info.english:
         text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(info.text)))

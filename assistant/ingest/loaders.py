@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from assistant.documents import LoadedDocument, LoadError
-from assistant.ingest import office
+from assistant.ingest import limits, office
 from assistant.ingest.encodings import guess_decoding, looks_like_garbage
 from assistant.ingest.images import IMAGE_SUFFIXES, load_image
 from assistant.ingest.markdown import normalize_markdown
@@ -44,10 +44,13 @@ def load(path: Path, max_bytes: int = 50 * _MB, ocr: OcrOptions | None = None) -
     suffix = path.suffix.lower()
     _check_file(path, suffix, max_bytes)
     if suffix == ".pdf":
-        return load_pdf(path, ocr)
-    if suffix in IMAGE_SUFFIXES:
-        return load_image(path, ocr)
-    return _LOADERS[suffix](path)
+        document = load_pdf(path, ocr)
+    elif suffix in IMAGE_SUFFIXES:
+        document = load_image(path, ocr)
+    else:
+        document = _LOADERS[suffix](path)
+    limits.check_text(path, document.text)  # before segmenting and tokenising
+    return document
 
 
 def _check_file(path: Path, suffix: str, max_bytes: int) -> None:
@@ -111,9 +114,11 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as error:
             raise LoadError(f"{path}: invalid UTF-16 text ({error.reason})") from error
         _reject_binary(path, text)
+        _reject_nul(path, text.find("\x00"))
         return text, "utf-16"
     # Checked on the bytes before any guessing: a legacy decoder would make NULs "text".
     _reject_binary(path, data[:_BINARY_SAMPLE].decode("latin-1"))
+    _reject_nul(path, data.find(b"\x00", _BINARY_SAMPLE))
     has_bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8) :] if has_bom else data
     try:
@@ -136,18 +141,28 @@ def _reject_binary(path: Path, text: str) -> None:
         raise LoadError(f"{path}: binary content, not text")
 
 
+def _reject_nul(path: Path, offset: int) -> None:
+    """A NUL anywhere (not only in the sniffed head) is no text: a binary tail glued to a plan."""
+    if offset >= 0:
+        raise LoadError(f"{path}: binary content, not text (NUL byte at offset {offset:,})")
+
+
 # --- DOCX ----------------------------------------------------------------------------------
 
 
 def _load_docx(path: Path) -> LoadedDocument:
     if office.is_encrypted_ooxml(path):
         raise LoadError(f"{path}: password-protected document (remove the password and save it again)")
+    limits.check_zip(path)
     return LoadedDocument(path, _docx_text(path, path, "DOCX"), "docx")
 
 
 def _load_office(path: Path) -> LoadedDocument:
     """.doc/.odt/.rtf: LibreOffice makes a .docx, read like any other (tables included)."""
+    if path.suffix.lower() == ".odt":
+        limits.check_zip(path)
     with office.converted_to_docx(path) as converted:
+        limits.check_zip(converted)
         text = _docx_text(converted, path, f"{path.suffix.lower()[1:]} (converted by LibreOffice)")
     # LibreOffice imports any bytes it does not recognise as plain text: a damaged file comes back
     # as a page of CJK-looking noise rather than an error.

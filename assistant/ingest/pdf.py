@@ -18,6 +18,7 @@ from pathlib import Path
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
+from assistant.ingest import limits
 from assistant.documents import LoadedDocument, LoadError
 from assistant.ingest import external, ocr
 from assistant.ingest.encodings import looks_like_garbage as text_layer_is_garbage
@@ -60,6 +61,9 @@ def _read_layers(path: Path) -> tuple[list[str], list[int]]:
     try:
         reader = pypdf.PdfReader(path)
         _unlock(path, reader)
+        pages = len(reader.pages)
+        if pages > limits.Limits.from_env().pdf_pages:
+            raise LoadError(f"{path}: too many pages ({pages:,} > limit {limits.Limits.from_env().pdf_pages:,})")
         layers, needs_ocr = [], []
         for number, page in enumerate(reader.pages, start=1):
             own = _normalise_newlines(page.extract_text() or "")

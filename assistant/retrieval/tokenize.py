@@ -13,7 +13,7 @@ import re
 import threading
 from functools import lru_cache
 
-from assistant.text import (apply_synonyms, canonical, expand_abbreviations, expand_query_abbreviations, fold,
+from assistant.text import (apply_synonyms, lexical_form, expand_abbreviations, expand_query_abbreviations, fold,
                             translate_english_terms)
 
 # Function words that carry no topic. Folded, so they apply to any spelling. Question words are
@@ -74,7 +74,7 @@ def _import_word_tokenize():
 
 
 def _tokens(text: str) -> list[str]:
-    text = canonical(text)
+    text = lexical_form(text)
     tokens: list[str] = []
     for syllable in _TOKEN.findall(text):
         folded = fold(syllable)
