@@ -22,20 +22,39 @@ DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
 
 class Engine:
     def __init__(self, index_dir: Path, embedder=None, settings: FusionSettings | None = None,
-                 use_dense: bool = True, save_lexical: bool = True) -> None:
+                 use_dense: bool = True, save_lexical: bool = True, previous: "Engine | None" = None) -> None:
         self.index_dir = Path(index_dir)
         store = PlanStore(self.index_dir)
         if not store.exists():
             raise IndexError_(f"{self.index_dir}: no index here; build it with 'assistant ingest' (or 'make run')")
-        loaded, stamps = store.load_all_stamped()
+        # A reopen after an upload (`previous`: the engine open on this folder until now) takes
+        # the plans whose files are unchanged from it, and its BM25 base while the saved one is
+        # the same: only new or changed plan files are read and parsed.
+        if previous is not None and Path(previous.index_dir).resolve() != self.index_dir.resolve():
+            previous = None
+        held = previous._held if previous is not None else {}
+        loaded, stamps = store.load_all_stamped(held)
+        self.plans_read = sum(1 for (plan, _), stamp in zip(loaded, stamps) if (plan.source, stamp) not in held)
         # BM25 saved by an earlier open: as is for the same plan files, plus a small delta for
         # plans added or changed since (lexical_delta.py); else built here and saved for the next.
         current = [(p.source, p.sha256, stamp, len(p.clauses)) for (p, _), stamp in zip(loaded, stamps)]
-        lexical = lexical_delta.assemble(lexical_store.load(self.index_dir, LexicalIndex.PARAMS), current,
-                                         [tokens for _, tokens in loaded])
+        base = lexical_store.load(self.index_dir, LexicalIndex.PARAMS, previous._base if previous else None)
+        in_base = set(base.plans) if base is not None else set()
+        loaded = [self._with_tokens(store, entry, plan, tokens, entry in in_base)
+                  for entry, (plan, tokens) in zip(current, loaded)]
+        lexical = lexical_delta.assemble(base, current, [tokens for _, tokens in loaded])
+        if lexical is None:  # a full build: every plan's tokens
+            loaded = [self._with_tokens(store, entry, plan, tokens, False)
+                      for entry, (plan, tokens) in zip(current, loaded)]
+            base = None
         self.corpus = ClauseCorpus(loaded, lexical=lexical)
         if lexical is None and save_lexical:
             lexical_store.save(self.index_dir, current, LexicalIndex.PARAMS, self.corpus.lexical)
+        # Kept for the next reopen: every plan, and the tokens only of the delta's plans (built
+        # again from them next time). After a full build none: the next open loads the saved base.
+        self._base = base
+        self._held = {(entry[0], entry[2]): (plan, tokens if base is not None and entry not in in_base else None)
+                      for entry, (plan, tokens) in zip(current, loaded) if entry[2]}
         self._embedder = embedder
         self._query_vectors: dict[str, object] = {}
         self._query_lock = threading.Lock()
@@ -48,6 +67,16 @@ class Engine:
     @classmethod
     def open(cls, index_dir: Path | None = None, **kwargs) -> "Engine":
         return cls(index_dir or DEFAULT_INDEX, **kwargs)
+
+    @staticmethod
+    def _with_tokens(store: PlanStore, entry: tuple, plan: Plan, tokens, in_base: bool):
+        """(plan, tokens), the tokens read from the plan file when needed and not held (a plan
+        held without them: the base covered it, and now does not)."""
+        if tokens is None and not in_base:
+            fresh, tokens = store.load(entry[0])
+            if fresh.sha256 != plan.sha256:  # rewritten since it was stamped: its own clauses go with its tokens
+                plan = fresh
+        return plan, tokens
 
     # The retriever asks the engine for query vectors so the model loads only when first needed;
     # recent ones are kept because a comparison retrieves the same question once per compared plan.
