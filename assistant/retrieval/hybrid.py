@@ -51,7 +51,8 @@ class ClauseCorpus:
             start = len(self.entries)
             self.entries.extend((plan.source, clause) for clause in plan.clauses)
             self._ranges[plan.source] = (start, len(self.entries))
-        self.vector_ids = [vector_id(plan_key(source), clause.id) for source, clause in self.entries]
+        keys = {plan.source: plan_key(plan.source) for plan in self.plans}  # one hash per plan, not per clause
+        self.vector_ids = [vector_id(keys[source], clause.id) for source, clause in self.entries]
         self.position = {vid: i for i, vid in enumerate(self.vector_ids)}
         self._by_source = {plan.source: plan for plan in self.plans}
         self._plan_number = {plan.source: number for number, plan in enumerate(self.plans)}
