@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import threading
 from pathlib import Path
@@ -20,6 +22,19 @@ from assistant.store import IndexError_, PlanStore
 DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Collection paused while an open builds its hundreds of thousands of clause objects: each
+    full collection walks all of them again (a third of ClauseCorpus's time at 500k clauses)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Engine:
     def __init__(self, index_dir: Path, embedder=None, settings: FusionSettings | None = None,
                  use_dense: bool = True, save_lexical: bool = True, previous: "Engine | None" = None) -> None:
@@ -33,6 +48,22 @@ class Engine:
         if previous is not None and Path(previous.index_dir).resolve() != self.index_dir.resolve():
             previous = None
         held = previous._held if previous is not None else {}
+        with _gc_paused():
+            self._load(store, held, previous, save_lexical)
+        self._embedder = embedder
+        self._query_vectors: dict[str, object] = {}
+        self._query_lock = threading.Lock()
+        self._query_encoder = None  # QueryEncoder, or False when the model folder needs torch
+        self.use_dense = use_dense
+        self._embed_model = str(store.manifest().get("embed_model") or "")
+        self.dense = DenseIndex(self.index_dir, local=self._cached_vectors) if use_dense else None
+        self.retriever = HybridRetriever(self.corpus, self.dense, self, settings)
+
+    @classmethod
+    def open(cls, index_dir: Path | None = None, **kwargs) -> "Engine":
+        return cls(index_dir or DEFAULT_INDEX, **kwargs)
+
+    def _load(self, store: PlanStore, held: dict, previous: "Engine | None", save_lexical: bool) -> None:
         loaded, stamps = store.load_all_stamped(held)
         self.plans_read = sum(1 for (plan, _), stamp in zip(loaded, stamps) if (plan.source, stamp) not in held)
         # BM25 saved by an earlier open: as is for the same plan files, plus a small delta for
@@ -55,18 +86,6 @@ class Engine:
         self._base = base
         self._held = {(entry[0], entry[2]): (plan, tokens if base is not None and entry not in in_base else None)
                       for entry, (plan, tokens) in zip(current, loaded) if entry[2]}
-        self._embedder = embedder
-        self._query_vectors: dict[str, object] = {}
-        self._query_lock = threading.Lock()
-        self._query_encoder = None  # QueryEncoder, or False when the model folder needs torch
-        self.use_dense = use_dense
-        self._embed_model = str(store.manifest().get("embed_model") or "")
-        self.dense = DenseIndex(self.index_dir, local=self._cached_vectors) if use_dense else None
-        self.retriever = HybridRetriever(self.corpus, self.dense, self, settings)
-
-    @classmethod
-    def open(cls, index_dir: Path | None = None, **kwargs) -> "Engine":
-        return cls(index_dir or DEFAULT_INDEX, **kwargs)
 
     @staticmethod
     def _with_tokens(store: PlanStore, entry: tuple, plan: Plan, tokens, in_base: bool):

@@ -47,18 +47,21 @@ class ClauseCorpus:
         self.plans = [plan for plan, _ in plans]
         self.entries: list[tuple[str, Clause]] = []
         self._ranges: dict[str, tuple[int, int]] = {}  # a plan's clauses are contiguous
-        for plan, _ in plans:
+        self.vector_ids: list[str] = []
+        # Per plan, not per clause, where it can be: a reopen at 500k clauses spends its time here.
+        for plan in self.plans:
             start = len(self.entries)
             self.entries.extend((plan.source, clause) for clause in plan.clauses)
             self._ranges[plan.source] = (start, len(self.entries))
-        keys = {plan.source: plan_key(plan.source) for plan in self.plans}  # one hash per plan, not per clause
-        self.vector_ids = [vector_id(keys[source], clause.id) for source, clause in self.entries]
+            key = plan_key(plan.source)
+            self.vector_ids.extend(vector_id(key, clause.id) for clause in plan.clauses)
         self.position = {vid: i for i, vid in enumerate(self.vector_ids)}
         self._by_source = {plan.source: plan for plan in self.plans}
         self._plan_number = {plan.source: number for number, plan in enumerate(self.plans)}
         # Each clause's plan as a small integer: filtering 100k+ clauses by plan is then one
-        # vectorised comparison instead of string matching.
-        self.plan_numbers = np.array([self._plan_number[source] for source, _ in self.entries], dtype=np.int32)
+        # vectorised comparison instead of string matching (sources are unique: manifest keys).
+        self.plan_numbers = np.repeat(np.arange(len(self.plans), dtype=np.int32),
+                                      [len(plan.clauses) for plan in self.plans])
         if lexical is not None and lexical.size != len(self.entries):
             lexical = None  # saved for another set of clauses: never trust it over the plans
         if lexical is None:
