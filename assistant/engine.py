@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import threading
 from pathlib import Path
@@ -20,22 +22,34 @@ from assistant.store import IndexError_, PlanStore
 DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Collection paused while an open builds its hundreds of thousands of clause objects: each
+    full collection walks all of them again (a third of ClauseCorpus's time at 500k clauses)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Engine:
     def __init__(self, index_dir: Path, embedder=None, settings: FusionSettings | None = None,
-                 use_dense: bool = True, save_lexical: bool = True) -> None:
+                 use_dense: bool = True, save_lexical: bool = True, previous: "Engine | None" = None) -> None:
         self.index_dir = Path(index_dir)
         store = PlanStore(self.index_dir)
         if not store.exists():
             raise IndexError_(f"{self.index_dir}: no index here; build it with 'assistant ingest' (or 'make run')")
-        loaded, stamps = store.load_all_stamped()
-        # BM25 saved by an earlier open: as is for the same plan files, plus a small delta for
-        # plans added or changed since (lexical_delta.py); else built here and saved for the next.
-        current = [(p.source, p.sha256, stamp, len(p.clauses)) for (p, _), stamp in zip(loaded, stamps)]
-        lexical = lexical_delta.assemble(lexical_store.load(self.index_dir, LexicalIndex.PARAMS), current,
-                                         [tokens for _, tokens in loaded])
-        self.corpus = ClauseCorpus(loaded, lexical=lexical)
-        if lexical is None and save_lexical:
-            lexical_store.save(self.index_dir, current, LexicalIndex.PARAMS, self.corpus.lexical)
+        # A reopen after an upload (`previous`: the engine open on this folder until now) takes
+        # the plans whose files are unchanged from it, and its BM25 base while the saved one is
+        # the same: only new or changed plan files are read and parsed.
+        if previous is not None and Path(previous.index_dir).resolve() != self.index_dir.resolve():
+            previous = None
+        held = previous._held if previous is not None else {}
+        with _gc_paused():
+            self._load(store, held, previous, save_lexical)
         self._embedder = embedder
         self._query_vectors: dict[str, object] = {}
         self._query_lock = threading.Lock()
@@ -48,6 +62,40 @@ class Engine:
     @classmethod
     def open(cls, index_dir: Path | None = None, **kwargs) -> "Engine":
         return cls(index_dir or DEFAULT_INDEX, **kwargs)
+
+    def _load(self, store: PlanStore, held: dict, previous: "Engine | None", save_lexical: bool) -> None:
+        loaded, stamps = store.load_all_stamped(held)
+        self.plans_read = sum(1 for (plan, _), stamp in zip(loaded, stamps) if (plan.source, stamp) not in held)
+        # BM25 saved by an earlier open: as is for the same plan files, plus a small delta for
+        # plans added or changed since (lexical_delta.py); else built here and saved for the next.
+        current = [(p.source, p.sha256, stamp, len(p.clauses)) for (p, _), stamp in zip(loaded, stamps)]
+        base = lexical_store.load(self.index_dir, LexicalIndex.PARAMS, previous._base if previous else None)
+        in_base = set(base.plans) if base is not None else set()
+        loaded = [self._with_tokens(store, entry, plan, tokens, entry in in_base)
+                  for entry, (plan, tokens) in zip(current, loaded)]
+        lexical = lexical_delta.assemble(base, current, [tokens for _, tokens in loaded])
+        if lexical is None:  # a full build: every plan's tokens
+            loaded = [self._with_tokens(store, entry, plan, tokens, False)
+                      for entry, (plan, tokens) in zip(current, loaded)]
+            base = None
+        self.corpus = ClauseCorpus(loaded, lexical=lexical)
+        if lexical is None and save_lexical:
+            lexical_store.save(self.index_dir, current, LexicalIndex.PARAMS, self.corpus.lexical)
+        # Kept for the next reopen: every plan, and the tokens only of the delta's plans (built
+        # again from them next time). After a full build none: the next open loads the saved base.
+        self._base = base
+        self._held = {(entry[0], entry[2]): (plan, tokens if base is not None and entry not in in_base else None)
+                      for entry, (plan, tokens) in zip(current, loaded) if entry[2]}
+
+    @staticmethod
+    def _with_tokens(store: PlanStore, entry: tuple, plan: Plan, tokens, in_base: bool):
+        """(plan, tokens), the tokens read from the plan file when needed and not held (a plan
+        held without them: the base covered it, and now does not)."""
+        if tokens is None and not in_base:
+            fresh, tokens = store.load(entry[0])
+            if fresh.sha256 != plan.sha256:  # rewritten since it was stamped: its own clauses go with its tokens
+                plan = fresh
+        return plan, tokens
 
     # The retriever asks the engine for query vectors so the model loads only when first needed;
     # recent ones are kept because a comparison retrieves the same question once per compared plan.

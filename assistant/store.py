@@ -23,6 +23,7 @@ import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
+from typing import Mapping
 
 from assistant.documents import Clause, Plan, PlanMetadata
 
@@ -159,15 +160,27 @@ class PlanStore:
     def load_all(self) -> list[tuple[Plan, list[list[str]]]]:
         return [self.load(source) for source in sorted(self.manifest()["plans"])]
 
-    def load_all_stamped(self) -> tuple[list[tuple[Plan, list[list[str]]]], list[str]]:
+    def load_all_stamped(self, held: Mapping[tuple[str, str], tuple[Plan, list[list[str]] | None]] | None = None
+                         ) -> tuple[list[tuple[Plan, list[list[str]] | None]], list[str]]:
         """load_all, plus for each plan file its size and modification time taken before it was
-        read: a file rewritten later (even with the same text) never matches that stamp."""
+        read: a file rewritten later (even with the same text) never matches that stamp.
+
+        `held` maps (source, stamp) to a plan already loaded from that very file (a previous
+        Engine's): it is reused instead of read and parsed again, tokens and all (its tokens may
+        be None when the holder did not keep them; the caller reads them if it needs them)."""
+        held = held or {}
         loaded, stamps = [], []
         for source in sorted(self.manifest()["plans"]):
-            try:
-                info = self._plan_path(source).stat()
-                stamps.append(f"{info.st_size}:{info.st_mtime_ns}")
-            except OSError:
-                stamps.append("")
-            loaded.append(self.load(source))
+            stamp = self.stamp(source)
+            stamps.append(stamp)
+            kept = held.get((source, stamp)) if stamp else None
+            loaded.append(kept if kept is not None else self.load(source))
         return loaded, stamps
+
+    def stamp(self, source: str) -> str:
+        """The plan file's size and modification time ('' when it cannot be read)."""
+        try:
+            info = self._plan_path(source).stat()
+        except OSError:
+            return ""
+        return f"{info.st_size}:{info.st_mtime_ns}"

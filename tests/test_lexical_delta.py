@@ -166,3 +166,110 @@ def test_a_large_change_rebuilds_and_saves_the_base(lexical_only_index, tmp_path
     saved = lexical_store.load(index, LexicalIndex.PARAMS)
     assert saved is not None and len(saved.plans) == len(manifest["plans"])
     assert isinstance(Engine.open(index, use_dense=False).corpus.lexical, LexicalIndex)  # exact again
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The sources whose plan files are read (and parsed) from now on."""
+    from assistant.store import PlanStore
+
+    reads: list[str] = []
+    original = PlanStore.load
+
+    def load(self, source):
+        reads.append(source)
+        return original(self, source)
+
+    monkeypatch.setattr(PlanStore, "load", load)
+    return reads
+
+
+def _same_engine(a, b) -> None:
+    """Two engines over the same files hold the same plans, clauses and lexical scores."""
+    assert [(s, c) for s, c in a.corpus.entries] == [(s, c) for s, c in b.corpus.entries]
+    assert a.plans == b.plans
+    for question in QUESTIONS:
+        tokens = query_tokens(question)
+        np.testing.assert_array_equal(a.corpus.lexical.scores(tokens), b.corpus.lexical.scores(tokens))
+
+
+def test_a_reopen_after_an_upload_reads_only_the_new_plan(lexical_only_index, tmp_path, plans, monkeypatch):
+    from assistant.engine import Engine
+    from assistant.ingest.pipeline import read_plan
+    from assistant.store import PlanStore
+    from assistant.synthetic import generate
+
+    from assistant.retrieval import lexical_delta
+
+    monkeypatch.setattr(lexical_delta, "MERGE_FRACTION", 0.5)  # two added plans stay a delta
+    index = _copy(lexical_only_index, tmp_path)
+    store = PlanStore(index)
+    first = Engine.open(index, use_dense=False)  # what the web app has open before the upload
+    count = len(first.plans)
+    held_out = next(p for p in plans.values() if p.source == HELD_OUT)
+    _put(store, store.manifest(), held_out)
+
+    reading = monkeypatch.context()
+    reads = _reads(reading.__enter__())
+    second = Engine.open(index, use_dense=False, previous=first)
+    assert reads == [HELD_OUT] and second.plans_read == 1
+    assert len(second.plans) == count + 1
+    assert isinstance(second.corpus.lexical, SegmentedLexical)
+    gold = [json.loads(line) for line in (REPO / "evals" / "gold.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    question = next(r["question"] for r in gold if r.get("plan") == HELD_OUT and r.get("answerable"))
+    answer = second.ask(question)
+    assert any(c.source == HELD_OUT for c in answer.citations)
+
+    # A second upload: again only its file; the first upload's plan comes from the engine too
+    # (with the tokens its delta is built from), and the saved BM25 is not mapped again.
+    extra = read_plan(generate(tmp_path / "more", 13, seed=5)[-1])
+    _put(store, store.manifest(), extra)
+    del reads[:]
+    third = Engine.open(index, use_dense=False, previous=second)
+    assert reads == [extra.source] and third.plans_read == 1
+    assert third.corpus.lexical.base is second.corpus.lexical.base
+    assert third.corpus.lexical.delta_size == len(held_out.clauses) + len(extra.clauses)
+
+    reading.__exit__(None, None, None)
+    fresh = Engine.open(index, use_dense=False)
+    assert fresh.plans_read == len(fresh.plans)
+    _same_engine(third, fresh)
+    assert third.ask(question) == fresh.ask(question)
+
+
+def test_a_reopen_rereads_changed_plans_and_a_rebuild_gets_every_token(lexical_only_index, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from assistant.engine import Engine
+    from assistant.retrieval.lexical import LexicalIndex
+    from assistant.retrieval import lexical_delta
+    from assistant.store import PlanStore
+
+    monkeypatch.setattr(lexical_delta, "MERGE_FRACTION", 0.5)  # one changed plan stays a delta
+    index = _copy(lexical_only_index, tmp_path)
+    store = PlanStore(index)
+    first = Engine.open(index, use_dense=False)
+    manifest = store.manifest()
+    changed = sorted(manifest["plans"])[2]
+    plan, _ = store.load(changed)
+    marker = "Xây dựng trạm sạc xe điện zyxwv tại trung tâm hành chính."
+    _put(store, manifest, replace(plan, clauses=[replace(plan.clauses[0], text=marker)] + plan.clauses[1:],
+                                  sha256="changed"))
+    reading = monkeypatch.context()
+    reads = _reads(reading.__enter__())
+    second = Engine.open(index, use_dense=False, previous=first)
+    assert reads == [changed]
+    assert _ranking(second, "trạm sạc xe điện zyxwv")[0] == (changed, plan.clauses[0].id)
+
+    # Past MERGE_FRACTION the base is rebuilt: the held plans' tokens are read back from their files.
+    monkeypatch.setattr(lexical_delta, "MERGE_FRACTION", 0.1)
+    for source in sorted(manifest["plans"])[4:8]:
+        del manifest["plans"][source]
+        store.remove(source)
+    store.write_manifest(manifest)
+    del reads[:]
+    third = Engine.open(index, use_dense=False, previous=second)
+    assert isinstance(third.corpus.lexical, LexicalIndex)
+    # (the changed plan's tokens were held: its rows were the delta's)
+    assert third.plans_read == 0 and sorted(reads) == sorted(set(manifest["plans"]) - {changed})
+    reading.__exit__(None, None, None)
+    _same_engine(third, Engine.open(index, use_dense=False))

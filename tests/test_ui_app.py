@@ -386,6 +386,7 @@ def test_upload_is_searchable_at_once_then_removable(holder, index_copy, tmp_pat
 
     folder = tmp_path / "uploads"
     before = set(manifest(index_copy)["plans"])
+    assert holder.engine.plans_read == len(before)  # the app's engine before the upload
     path = write(tmp_path, "kế hoạch hoa sen.txt", NEW_PLAN.encode())
     steps = []
     results = process_uploads(holder, [str(path)], folder, progress=lambda f, desc: steps.append((f, desc)))
@@ -395,6 +396,7 @@ def test_upload_is_searchable_at_once_then_removable(holder, index_copy, tmp_pat
     assert stored.is_file()
     after = set(manifest(index_copy)["plans"])
     assert before < after and len(after - before) == 1
+    assert holder.engine.plans_read == 1  # the reload read the new plan's file only
     answer = holder.engine.ask("Tổ công nghệ số phường Hoa Sen Thử Nghiệm báo cáo trước ngày nào?")
     assert answer.grounded and any("Hoa Sen" in " ".join(c.path) + c.text for c in answer.citations)
     assert "25 tháng cuối quý" in answer.answer
@@ -408,6 +410,7 @@ def test_upload_is_searchable_at_once_then_removable(holder, index_copy, tmp_pat
     assert "Đã xoá" in remove_plan(holder, new_source, folder)
     assert set(manifest(index_copy)["plans"]) == before and not stored.exists()
     assert all(p.source != new_source for p in holder.engine.plans)
+    assert holder.engine.plans_read == 0  # a removal reads no plan file
 
 
 # -- live server: page without external URLs, /ask through gradio_client --------------------------

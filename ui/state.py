@@ -91,7 +91,8 @@ class EngineHolder:
         index_dir = getattr(old, "index_dir", None)
         model = getattr(old, "_embedder", None)
         if old is not None and index_dir is not None:
-            new = type(old).open(Path(index_dir), embedder=model)
+            # The plans whose files did not change are taken from the old engine, not read again.
+            new = type(old).open(Path(index_dir), embedder=model, previous=old)
         else:
             new = self._factory()
         self._engine = new

@@ -14,7 +14,7 @@ from assistant.documents import Clause, Plan
 from assistant.retrieval.dense import EXACT_SEARCH_MAX, DenseIndex, vector_id
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.tokenize import query_tokens
-from assistant.store import plan_key
+from assistant.store import IndexError_, plan_key
 
 
 @dataclass(frozen=True)
@@ -41,27 +41,39 @@ class FusionSettings:
 class ClauseCorpus:
     """All indexed clauses in one flat list, in the order the lexical index holds them."""
 
-    def __init__(self, plans: list[tuple[Plan, list[list[str]]]], lexical: LexicalIndex | None = None) -> None:
+    def __init__(self, plans: list[tuple[Plan, list[list[str]] | None]], lexical=None) -> None:
+        """`plans`: each plan with its clauses' tokens, which may be None when `lexical` (an
+        index over exactly these clauses, in this order) is given."""
         self.plans = [plan for plan, _ in plans]
         self.entries: list[tuple[str, Clause]] = []
         self._ranges: dict[str, tuple[int, int]] = {}  # a plan's clauses are contiguous
-        tokens: list[list[str]] = []
-        for plan, plan_tokens in plans:
+        self.vector_ids: list[str] = []
+        # Per plan, not per clause, where it can be: a reopen at 500k clauses spends its time here.
+        for plan in self.plans:
             start = len(self.entries)
-            for clause, clause_tokens in zip(plan.clauses, plan_tokens):
-                self.entries.append((plan.source, clause))
-                tokens.append(clause_tokens)
+            self.entries.extend((plan.source, clause) for clause in plan.clauses)
             self._ranges[plan.source] = (start, len(self.entries))
-        self.vector_ids = [vector_id(plan_key(source), clause.id) for source, clause in self.entries]
+            key = plan_key(plan.source)
+            self.vector_ids.extend(vector_id(key, clause.id) for clause in plan.clauses)
         self.position = {vid: i for i, vid in enumerate(self.vector_ids)}
         self._by_source = {plan.source: plan for plan in self.plans}
         self._plan_number = {plan.source: number for number, plan in enumerate(self.plans)}
         # Each clause's plan as a small integer: filtering 100k+ clauses by plan is then one
-        # vectorised comparison instead of string matching.
-        self.plan_numbers = np.array([self._plan_number[source] for source, _ in self.entries], dtype=np.int32)
-        if lexical is not None and lexical.size != len(tokens):
+        # vectorised comparison instead of string matching (sources are unique: manifest keys).
+        self.plan_numbers = np.repeat(np.arange(len(self.plans), dtype=np.int32),
+                                      [len(plan.clauses) for plan in self.plans])
+        if lexical is not None and lexical.size != len(self.entries):
             lexical = None  # saved for another set of clauses: never trust it over the plans
-        self.lexical = lexical or LexicalIndex(tokens)
+        if lexical is None:
+            missing = [plan.source for plan, tokens in plans if tokens is None]
+            if missing:
+                raise IndexError_(f"{missing[0]}: no tokens and no lexical index to score its clauses")
+            uneven = [plan.source for plan, tokens in plans if len(tokens) != len(plan.clauses)]
+            if uneven:
+                raise IndexError_(f"{uneven[0]}: indexed plan has not one token list per clause; "
+                                 f"rebuild with 'assistant ingest --rebuild'")
+            lexical = LexicalIndex([t for _, tokens in plans for t in tokens])
+        self.lexical = lexical
 
     def plan(self, source: str) -> Plan | None:
         return self._by_source.get(source)

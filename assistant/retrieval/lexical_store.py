@@ -15,7 +15,7 @@ import json
 import logging
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.retrieval.lexical import LexicalIndex
@@ -35,15 +35,20 @@ class SavedBase:
 
     lexical: LexicalIndex
     plans: list[tuple[str, str, str, int]]
+    fingerprint: dict = field(default_factory=dict, compare=False)  # as read from the folder
 
 
-def load(index_dir: Path, params: dict) -> SavedBase | None:
+def load(index_dir: Path, params: dict, previous: SavedBase | None = None) -> SavedBase | None:
     """The saved BM25 index with the plans it covers (whichever they are), or None when there is
-    none, it was built with other parameters or another format, or it is unreadable."""
+    none, it was built with other parameters or another format, or it is unreadable.
+    `previous`, a base loaded earlier from this folder, is returned as is while the folder still
+    holds that very index (same fingerprint): a reopen then maps nothing again."""
     folder = Path(index_dir) / FOLDER
     saved = _saved_fingerprint(folder)
     if saved.get("format") != FORMAT or saved.get("params") != params:
         return None
+    if previous is not None and previous.fingerprint == saved:
+        return previous
     try:
         plans = [(str(s), str(h), str(st), int(n)) for s, h, st, n in saved["plans"]]
         if sum(n for *_, n in plans) != int(saved["size"]):
@@ -53,7 +58,7 @@ def load(index_dir: Path, params: dict) -> SavedBase | None:
         log.warning("%s: saved BM25 index unreadable (%s); rebuilding in memory", folder, error)
         return None
     # Read again: a save swapping the folder in while the arrays were opened could mix two indexes.
-    return SavedBase(lexical, plans) if _saved_fingerprint(folder) == saved else None
+    return SavedBase(lexical, plans, saved) if _saved_fingerprint(folder) == saved else None
 
 
 def _saved_fingerprint(folder: Path) -> dict:
