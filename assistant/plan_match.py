@@ -62,6 +62,23 @@ def _numeric(value: str) -> str:
     return value.lstrip("0") or value
 
 
+def _kind_of_reference(folded: str, match: re.Match[str]) -> str:
+    """The kind of document a number reference names: the word before it ("chỉ thị 11") or the
+    code after its slash ("11/ct-ubnd"), folded like a card's doc_type ("chi thi"); "" if none."""
+    text = match.group(0)
+    code = re.search(r"/\s*(?:\d{4}\s*/\s*)?([a-z]{1,6})\s*-", text)
+    if code:
+        return _DOC_WORDS.get(code.group(1), "")
+    word = re.match(rf"(?:{_DOC_WORD})", text)
+    return _DOC_WORDS.get(word.group(0), "") if word else ""
+
+
+def _kinds_agree(doc_type: str, kind: str) -> bool:
+    """A plan is often issued attached to a decision: "Kế hoạch 1627" and "QĐ 1627" name one file."""
+    attached = {"ke hoach", "quyet dinh"}
+    return not doc_type or doc_type == kind or {doc_type, kind} <= attached
+
+
 @dataclass(frozen=True)
 class PlanCard:
     source: str
@@ -148,6 +165,12 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
     for match in _NUMBER_REF.finditer(folded):
         value = _numeric(match.group("a") or match.group("b"))
         owners = [c.source for c in all_cards if value in c.numbers]
+        kind = _kind_of_reference(folded, match)
+        if owners and kind:
+            # "Chỉ thị 11" or "11/CT-UBND": a Thông báo also numbered 11 is another document (when
+            # the plans' kinds are known; a plan whose kind was not read keeps the number).
+            cards_by_source = {c.source: c for c in all_cards}
+            owners = [s for s in owners if _kinds_agree(cards_by_source[s].doc_type, kind)]
         if owners:
             numbered[value] = owners
             spans.append(match.span())
