@@ -238,8 +238,7 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
         sources=sources,
         plans=match,
         query=query,
-        # The place that chose the plan is not part of the unit's name there.
-        actor=acting_unit(query) or acting_unit(question),
+        actor=acting_unit(question),
         compare=compare,
     )
 
