@@ -62,6 +62,18 @@ def _numeric(value: str) -> str:
     return value.lstrip("0") or value
 
 
+def reference_spans(folded: str) -> list[tuple[int, int]]:
+    """Spans of every document reference in a folded text ("cong van 4532/ubnd-kstthc", "qd 2853",
+    "165/kh-ubnd"), whether or not an indexed plan carries the number (a scan may have lost it):
+    they name a document, never the fact asked."""
+    spans = []
+    for match in _NUMBER_REF.finditer(folded):
+        start, end = match.span()
+        symbol = re.match(r"\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z&]*(?:-[a-z&]+)*", folded[end:])
+        spans.append((start, end + (symbol.end() if symbol else 0)))
+    return spans
+
+
 def _kind_of_reference(folded: str, match: re.Match[str]) -> str:
     """The kind of document a number reference names: the word before it ("chỉ thị 11") or the
     code after its slash ("11/ct-ubnd"), folded like a card's doc_type ("chi thi"); "" if none."""

@@ -54,9 +54,12 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
         text += " " + " ".join(n for n in names if n.lower() not in _ENGLISH_FUNCTION
                                and n.lower() not in ENGLISH_TERMS)  # "to Decision 1627": a term, not a name
     else:
-        text = apply_synonyms(info.query or info.text, keep_original=False)
+        from assistant.plan_match import reference_spans, strip_spans
+
+        text = info.query or info.text
+        text = apply_synonyms(strip_spans(text, reference_spans(fold(text))), keep_original=False)
     accented = has_diacritics(text)
-    words = [w for w in _syllables(text, accented) if fold(w) not in names and fold(w) not in level_words
+    words = [w for w in _without_issuer(_syllables(text, accented)) if fold(w) not in names and fold(w) not in level_words
              and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
     if len(plans) == 1:
         # Words that only repeat the plan's own title name the plan, not the fact asked
@@ -68,6 +71,25 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
         if len(rest) >= 2:
             words = rest
     return words
+
+
+_ISSUER = ("uy", "ban", "nhan", "dan")
+
+
+def _without_issuer(words: list[str]) -> list[str]:
+    """"Ủy ban nhân dân" (typed or expanded from UBND) names who issues or receives, in nearly
+    every clause of every plan: as topic words it only dilutes what the question asks."""
+    out, i = [], 0
+    while i < len(words):
+        if tuple(fold(w) for w in words[i:i + 4]) == _ISSUER:
+            i += 4
+            continue
+        if fold(words[i]) == "ubnd":
+            i += 1
+            continue
+        out.append(words[i])
+        i += 1
+    return out
 
 
 def coverage(words: list[str], clause: Clause) -> float:

@@ -1,0 +1,21 @@
+"""The topic words of a question leave out what only names a document or its issuer."""
+from assistant.answering.coverage import content_words
+from assistant.plan_match import reference_spans
+from assistant.question import analyze
+from assistant.text import fold
+
+
+def test_reference_spans_cover_kind_number_and_symbol():
+    text = fold("Theo Công văn 4532/UBND-KSTTHC và QĐ 2853, Kế hoạch số 165/KH-UBND")
+    found = [text[a:b] for a, b in reference_spans(text)]
+    assert found == ["cong van 4532/ubnd-kstthc", "qd 2853", "ke hoach so 165/kh-ubnd"]
+
+
+def test_unmatched_reference_and_issuer_are_not_topic_words():
+    # No indexed plan carries 4532 (a scan may have lost it): the reference still names a
+    # document, and "UBND" / "Ủy ban nhân dân" name who issues, not what is asked.
+    info = analyze("Theo Công văn 4532/UBND-KSTTHC của UBND tỉnh Phú Thọ, kế hoạch rà soát thủ tục "
+                   "hành chính phải gửi về đâu?", [])
+    words = [fold(w) for w in content_words(info, [])]
+    assert "soat" in words and "hanh" in words
+    assert not {"kstthc", "ubnd", "uy", "nhan", "dan", "cong"} & set(words)
