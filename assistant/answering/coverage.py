@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from assistant.documents import Clause, Plan
+from assistant.plan_match import cards, reference_spans, strip_spans
 from assistant.question import QuestionInfo, locality_words
 from assistant.retrieval.tokenize import STOPWORDS
 from assistant.text import (
@@ -54,8 +55,6 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
         text += " " + " ".join(n for n in names if n.lower() not in _ENGLISH_FUNCTION
                                and n.lower() not in ENGLISH_TERMS)  # "to Decision 1627": a term, not a name
     else:
-        from assistant.plan_match import reference_spans, strip_spans
-
         text = info.query or info.text
         text = apply_synonyms(strip_spans(text, reference_spans(fold(text))), keep_original=False)
     accented = has_diacritics(text)
@@ -64,8 +63,6 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     if len(plans) == 1:
         # Words that only repeat the plan's own title name the plan, not the fact asked
         # ("Kinh phí thực hiện Kế hoạch triển khai thi hành Luật Việc làm … từ nguồn nào?").
-        from assistant.plan_match import cards
-
         title = set(cards(plans)[0].topic)
         rest = [w for w in words if fold(w) not in title]
         if len(rest) >= 2:
