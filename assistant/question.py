@@ -39,11 +39,12 @@ SLOT_CUES: list[tuple[str, str]] = [
     ("addressees", r"\bkinh gui\b|\baddressed to\b"),
     ("urgency", r"\bdo khan\b|\bmuc do khan\b|\bhoa toc\b|\burgen"),
     ("replaces", r"\bthay the\b|\breplace"),
-    ("basis", r"\bcan cu\b|\b(?:thuc hien|trien khai) (?:theo )?(?:ke hoach|quyet dinh|nghi quyet|chi thi|thong bao"
+    ("basis", r"\bcan cu\b|\b(?:thuc hien|trien khai) (?:theo )?(?:(?:nhung|cac) )?(?:ke hoach|quyet dinh|nghi quyet|chi thi|thong bao"
               r"|de an|chuong trinh|luat) (?:so )?nao\b|\bdua tren\b|\bbased on\b|\bpursuant\b|\bimplements?\b.*\bplan\b"
               r"|\btheo (?:quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet) (?:so )?nao\b|\bvan ban nao\b"
-              r"|\bwhich (?:decree|decision"
-              r"|directive|resolution|circular|law)\b"),
+              r"|\bwhich (?:\w+ ){0,2}(?:decree|decision|directive|resolution|circular|law)s?\b"
+              r"|\bcite[sd]?\b|\blegal basis\b|\btheo de nghi\b|\bto trinh (?:so )?(?:nao|may)\b"
+              r"|\btai (?:cong van|van ban|to trinh) (?:so )?(?:nao|may)\b|\btrich dan\b|\bdan chieu\b"),
     ("compare", r"\bso sanh\b|\bcompare\b|\bcac ke hoach\b|\bke hoach nao\b|\bwhich plans?\b|\bmoi ke hoach\b"
                 r"|\bnhung ke hoach\b|\bplans? (?:that|which)\b"),
     ("funding", r"\bkinh phi\b|\bnguon (?:von|kinh phi|ngan sach|tai chinh)\b|\bngan sach\b|\bbao nhieu (?:tien|dong|ty)\b"
@@ -60,7 +61,7 @@ SLOT_CUES: list[tuple[str, str]] = [
     ("place", r"\bo dau\b|\btai dau\b|\bdia diem\b|\bwhere\b|\blocation\b|\bvenue\b"),
     ("lead", r"\bchu tri\b|\bdau moi\b|\bthuong truc\b|\bphu trach\b|\bchiu trach nhiem chinh\b|\btruong (?:ban|doan)\b"
              r"|\b(?:co quan|don vi|so|phong|ban|ai|to chuc) (?:nao )?(?:duoc giao|thuc hien|chiu trach nhiem|lam|dam nhan)\b"
-             r"|\bgiao (?:cho )?(?:co quan|don vi|so|phong|ai) nao\b|\b(?:co quan|don vi|so|phong|ban) nao\b"
+             r"|\bgiao (?:cho )?(?:co quan|don vi|so|phong|ai) nao\b|\b(?:co quan|don vi|so|phong|(?<!van )ban) nao\b"
              r"|\bwho (?:leads?|is responsible|is in charge|chairs?|heads?|must|will|should|is)\b|\blead agency\b"
              r"|\bin charge\b|\bresponsible\b|\bwhich (?:agency|department|unit|body|office|organi[sz]ation)\b"),
     ("coordinate", r"\bphoi hop\b|\bcoordinat|\bcooperat|\bin cooperation\b|\bsupport"),
@@ -121,6 +122,10 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
     if "report" in chosen and "recipients" in chosen:
         # "báo cáo … được gửi cho cơ quan nào" asks about a report; "có gửi Sở nào" about the document.
         chosen.remove("recipients" if re.search(r"\bbao cao\b|\breport", folded) else "report")
+    if "basis" in chosen and "number" in chosen and chosen.index("basis") < chosen.index("number"):
+        chosen.remove("number")  # "căn cứ … tại công văn số mấy": the number of the document cited
+    if "basis" in chosen and "issue_date" in chosen and chosen.index("basis") < chosen.index("issue_date"):
+        chosen.remove("issue_date")  # "thực hiện những quyết định nào, ký ngày nào": the basis line has its date
     if "basis" in chosen and "deadline" in chosen and not re.search(r"\btruoc ngay\b|\bkhi nao\b", folded):
         chosen.remove("deadline")
     if "funding" in chosen and "place" in chosen and re.search(r"\bcome from\b|\btu dau\b|\bnguon\b", folded):

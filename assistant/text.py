@@ -317,6 +317,19 @@ ENGLISH_TERMS: dict[str, str] = {
     "deputy": "phó", "organize": "tổ chức", "organise": "tổ chức", "implementation": "triển khai thực hiện",
     "summary": "tổng hợp", "summarize": "tổng hợp", "results": "kết quả", "result": "kết quả",
     "fee": "phí", "fees": "phí", "cost estimate": "dự toán", "vehicle": "phương tiện", "car": "xe",
+    # Central bodies documents cite, and what they regulate.
+    "government": "Chính phủ", "government office": "Văn phòng Chính phủ", "ministry": "Bộ", "minister": "Bộ trưởng",
+    "ministry of construction": "Bộ Xây dựng", "ministry of finance": "Bộ Tài chính",
+    "ministry of transport": "Bộ Giao thông vận tải", "ministry of home affairs": "Bộ Nội vụ",
+    "ministry of industry and trade": "Bộ Công Thương", "ministry of health": "Bộ Y tế",
+    "ministry of education and training": "Bộ Giáo dục và Đào tạo", "ministry of public security": "Bộ Công an",
+    "ministry of agriculture and environment": "Bộ Nông nghiệp và Môi trường", "ministry of justice": "Bộ Tư pháp",
+    "ministry of science and technology": "Bộ Khoa học và Công nghệ", "politburo": "Bộ Chính trị",
+    "department of finance": "Sở Tài chính", "department of construction": "Sở Xây dựng",
+    "dangerous goods": "hàng hóa nguy hiểm", "dangerous": "nguy hiểm", "goods": "hàng hóa",
+    "transporting": "vận chuyển", "acceptance": "nghiệm thu", "construction": "xây dựng", "works": "công trình",
+    "quality": "chất lượng", "maintenance": "bảo trì", "control": "kiểm soát", "article": "điều",
+    "submission": "tờ trình", "proposal": "đề nghị", "request": "đề nghị",
 }
 _ENGLISH = re.compile(
     r"\b(" + "|".join(sorted((re.escape(k) for k in ENGLISH_TERMS), key=len, reverse=True)) + r")\b",

@@ -39,7 +39,7 @@ _ENGLISH_FUNCTION = {"the", "which", "what", "who", "when", "where", "how", "in"
                      "for", "of", "to", "plan", "plans", "is", "are", "does", "do"}
 
 
-def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
+def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True) -> list[str]:
     """Topic syllables of the question in order (for bigrams): no stopwords, no locality names,
     no level words; accented when the question has diacritics. An English question counts only
     its domain terms, in their Vietnamese translation: English words never occur in the plans."""
@@ -60,7 +60,7 @@ def content_words(info: QuestionInfo, plans: list[Plan]) -> list[str]:
     accented = has_diacritics(text)
     words = [w for w in _without_issuer(_syllables(text, accented)) if fold(w) not in names and fold(w) not in level_words
              and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
-    if len(plans) == 1:
+    if len(plans) == 1 and drop_title:
         # Words that only repeat the plan's own title name the plan, not the fact asked
         # ("Kinh phí thực hiện Kế hoạch triển khai thi hành Luật Việc làm … từ nguồn nào?").
         title = set(cards(plans)[0].topic)

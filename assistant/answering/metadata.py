@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from assistant.answering.reading import Context, Finding
+from assistant.answering.references import specific_words
 from assistant.documents import Clause, Plan
 from assistant.question import METADATA_SLOTS
 from assistant.retrieval.hybrid import Hit
@@ -93,7 +94,7 @@ class MetadataReader:
     slots = frozenset(METADATA_SLOTS)
 
     def read(self, context: Context, slot: str) -> list[Finding]:
-        plan = _target_plan(context)
+        plan = context.target_plan()
         if plan is None:
             return []
         value, clauses = _field(plan, slot)
@@ -105,13 +106,8 @@ class MetadataReader:
         text = f"{label}: {value} {marks}" if slot != "issue_date" or english else f"ban hành {value} {marks}"
         if slot == "signer" and not english:
             text = f"do {value} ký {marks}"
-        return [Finding(slot, text, [Hit(plan.source, c, 1.0) for c in clauses], 1.0, self.name)]
+        # The whole list of basis lines answers "căn cứ những văn bản nào?"; a question that says
+        # which cited document it means is the reference reader's, and the list only a fallback.
+        score = 0.5 if slot == "basis" and specific_words(context) else 1.0
+        return [Finding(slot, text, [Hit(plan.source, c, 1.0) for c in clauses], score, self.name)]
 
-
-def _target_plan(context: Context) -> Plan | None:
-    """The one plan a metadata question is about: the one named, else that of the best clause."""
-    if len(context.scope) == 1:
-        return context.scope[0]
-    if context.info.sources:
-        return context.plan(context.info.sources[0])
-    return context.plan(context.hits[0].source) if context.hits else None

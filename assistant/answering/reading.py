@@ -26,6 +26,15 @@ class Context:
     def plan(self, source: str) -> Plan | None:
         return self.engine.plan(source)
 
+    def target_plan(self) -> Plan | None:
+        """The one plan a question about a document is about: the one in scope or named, else
+        that of the best clause."""
+        if len(self.scope) == 1:
+            return self.scope[0]
+        if self.info.sources:
+            return self.plan(self.info.sources[0])
+        return self.plan(self.hits[0].source) if self.hits else None
+
 
 @dataclass
 class Finding:

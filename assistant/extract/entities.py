@@ -207,3 +207,17 @@ def subject(src: str, low: str, start: int, end: int) -> tuple[int, int] | None:
             continue
         return _group_at(src, low, group.start(), end)
     return None
+
+
+def bodies_named(src: str) -> list[str]:
+    """Every body a text names ("Sở Tài chính", "Cục Kiểm soát thủ tục hành chính"), in order."""
+    low = fold(src)
+    found, pos = [], 0
+    for head in _HEAD.finditer(low):
+        if head.start() < pos or (head.start() and low[head.start() - 1] not in " \t\n(,;:"):
+            continue
+        span = match_body(src, low, head.start())
+        if span:
+            found.append(src[span[0]:span[1]].strip())
+            pos = span[1]
+    return found
