@@ -153,6 +153,15 @@ def has_diacritics(text: str) -> bool:
     return any(ord(ch) > 127 and ch.isalpha() for ch in text)
 
 
+_SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,4}(?:ch|ng|nh|[cmnpt])?$")
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether a word (marks or not) has the shape of one Vietnamese syllable: "Thang", "Huoai"
+    do; "City", "Law", "Employment" do not. Tells a place typed without marks from English."""
+    return bool(_SYLLABLE.match(fold(word).lower()))
+
+
 def diacritic_ratio(text: str) -> float:
     """Share of syllables carrying a Vietnamese mark: ~0.5+ in typed text, far less in a scan
     that lost its diacritics (its stray "é" are OCR noise, not spelling)."""

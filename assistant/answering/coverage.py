@@ -14,6 +14,7 @@ from assistant.text import (
     expand_abbreviations,
     fold,
     has_diacritics,
+    is_vietnamese_syllable,
     translate_english_terms,
     ENGLISH_TERMS,
     unify_iy,
@@ -47,13 +48,17 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
     names |= {unify_iy(word) for word in names}  # "my" of Phú Mỹ is "mi" in the lexical form
     level_words = {"xa", "phuong", "thi", "tran", "huyen", "tinh", "thanh", "pho", "ke", "hoach", "plan", "nam"}
     if info.english:
-        text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(info.text)))
-        text += " " + " ".join(re.findall(r"\b[A-Z]{2,}[A-Za-z&-]*\b", info.text))  # abbreviations: UBND, BTS
-        # Vietnamese names typed without marks ("Thang Long", "Da Huoai") and numbers
-        # ("1105/KH-ĐKT") read the same in both languages.
+        # Without document numbers: "(987/KH-UBND)" is no translation, and its codes name the plan.
+        bare = strip_spans(info.text, reference_spans(fold(info.text)))
+        text = " ".join(re.findall(r"\(([^()]*)\)", translate_english_terms(bare)))
+        # Abbreviations: UBND, BTS.
+        text += " " + " ".join(re.findall(r"\b[A-Z]{2,}[A-Za-z&-]*\b", bare))
+        # Vietnamese names typed without marks ("Thang Long", "Da Huoai") read the same in both
+        # languages; a capitalised English word ("City", "Employment Law") is not a syllable.
         names = re.findall(r"(?<=[a-z,;:(] )[A-Z][a-z]+(?: [A-Z][a-z]+)*", info.query or info.text)
         text += " " + " ".join(n for n in names if n.lower() not in _ENGLISH_FUNCTION
-                               and n.lower() not in ENGLISH_TERMS)  # "to Decision 1627": a term, not a name
+                               and n.lower() not in ENGLISH_TERMS  # "to Decision 1627": a term, not a name
+                               and all(is_vietnamese_syllable(w) for w in n.split()))
     else:
         text = info.query or info.text
         text = apply_synonyms(strip_spans(text, reference_spans(fold(text))), keep_original=False)

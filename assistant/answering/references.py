@@ -20,7 +20,9 @@ from assistant.text import fold
 
 # A document reference as plans write it (folded): "16/nq-ubbc", "06/2021/nd-cp", "61/2020/qh14",
 # "191/ttr-sxd"; spaces OCR put inside are allowed.
-REFERENCE = re.compile(r"\b\d{1,5}[a-z]?\s*/\s*(?:\d{4}\s*/\s*)?[a-z]{1,8}\d{0,2}(?:\s*-\s*[a-z&]{1,12}\d{0,2})*")
+# The Party's documents put the code first: "57-nq/tw", "328-kh/tu".
+REFERENCE = re.compile(r"\b\d{1,5}[a-z]?\s*/\s*(?:\d{4}\s*/\s*)?[a-z]{1,8}\d{0,2}(?:\s*-\s*[a-z&]{1,12}\d{0,2})*"
+                       r"|\b\d{1,5}[a-z]?\s*-\s*[a-z]{1,6}\s*/\s*[a-z]{1,6}\b")
 # The kind of document asked, by its name (Vietnamese or English) → the name and the code in its
 # number ("nghị định" / "…/NĐ-CP").
 _KINDS = (
@@ -148,6 +150,7 @@ def _pieces(text: str) -> list[str]:
 
 
 def _code_of(reference: str) -> str:
-    """"06/2021/nd-cp" → "nd"; "191/ttr-sxd" → "ttr"."""
-    code = re.search(r"/\s*(?:\d{4}\s*/\s*)?([a-z]+)", reference)
+    """"06/2021/nd-cp" → "nd"; "191/ttr-sxd" → "ttr"; "57-nq/tw" → "nq"."""
+    code = re.search(r"/\s*(?:\d{4}\s*/\s*)?([a-z]+)", reference) if not re.match(r"\d+[a-z]?\s*-", reference) \
+        else re.search(r"-\s*([a-z]+)", reference)
     return code.group(1) if code else ""
