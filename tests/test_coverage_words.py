@@ -19,3 +19,18 @@ def test_unmatched_reference_and_issuer_are_not_topic_words():
     words = [fold(w) for w in content_words(info, [])]
     assert "soat" in words and "hanh" in words
     assert not {"kstthc", "ubnd", "uy", "nhan", "dan", "cong"} & set(words)
+
+
+def test_english_question_keeps_unmarked_place_names_but_not_english_names_or_number_codes():
+    info = analyze("Which Politburo resolution does Nghe An's plan for industrial zones (987/KH-UBND) under "
+                   "the City People's Committee and the Employment Law implement?", [])
+    words = [fold(w) for w in content_words(info, [])]
+    assert {"nghe", "an", "chinh", "tri", "cong", "nghiep"} <= set(words)
+    assert not {"kh", "ubnd", "987", "city", "people", "employment", "law"} & set(words)
+
+
+def test_syllable_shape_tells_unmarked_vietnamese_from_english():
+    from assistant.text import is_vietnamese_syllable
+
+    assert all(is_vietnamese_syllable(w) for w in ("Thang", "Huoai", "Nguyen", "Nghe", "Quang"))
+    assert not any(is_vietnamese_syllable(w) for w in ("City", "Law", "Employment", "People", "Hanoi"))
