@@ -305,6 +305,7 @@ def test_killed_server_write_leaves_previous_state_and_next_ingest_recovers(
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr
     assert "1 updated" in result.stdout and "repairing" in result.stderr
+    assert "waiting for another writer" not in result.stderr  # the dead writer's lease is taken at once
     assert store.journal() is None
     committed = store.manifest()["plans"]
     assert list(committed) == [source]
