@@ -53,19 +53,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from assistant.indexer import Indexer
     from assistant.retrieval.embedder import Embedder, EmbedderUnavailable
 
+    from assistant.store import IndexError_
+
     index_dir = Path(args.index)
     if args.rebuild and index_dir.exists():
         _empty_keeping_ocr_cache(index_dir)
     paths = [Path(p) for p in (args.paths or ["corpus"])]
     missing = [p for p in paths if not p.exists()]
-    indexer = Indexer(index_dir, Embedder)
     progress = None if args.quiet else _ProgressBar()
     try:
+        indexer = Indexer(index_dir, Embedder)
+        if args.rebuild:  # with a Chroma server: its plans, manifest and vectors too
+            indexer.clear(progress)
         report = indexer.ingest([p for p in paths if p.exists()], prune=args.prune,
                                 progress=progress, page_progress=progress.page if progress else None)
         if progress is not None:
             progress.finish()
-    except EmbedderUnavailable as error:
+    except (EmbedderUnavailable, IndexError_) as error:
         return _fail(str(error))
     for path in missing:
         report.failed.append((str(path), f"{path}: no such file or folder"))

@@ -17,7 +17,7 @@ from assistant.retrieval.dense import DenseIndex
 from assistant.retrieval import lexical_delta, lexical_store
 from assistant.retrieval.hybrid import ClauseCorpus, FusionSettings, Hit, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.store import IndexError_, PlanStore
+from assistant.store import IndexError_, PlanStore, open_store
 
 DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
 
@@ -39,9 +39,13 @@ class Engine:
     def __init__(self, index_dir: Path, embedder=None, settings: FusionSettings | None = None,
                  use_dense: bool = True, save_lexical: bool = True, previous: "Engine | None" = None) -> None:
         self.index_dir = Path(index_dir)
-        store = PlanStore(self.index_dir)
+        store = open_store(self.index_dir)
+        # Read before the plans: a change committed while they load shows as a newer revision.
+        self.revision = store.revision()
+        self._store = store
         if not store.exists():
-            raise IndexError_(f"{self.index_dir}: no index here; build it with 'assistant ingest' (or 'make run')")
+            where = self.index_dir if isinstance(store, PlanStore) else store.where
+            raise IndexError_(f"{where}: no index here; build it with 'assistant ingest' (or 'make run')")
         # A reopen after an upload (`previous`: the engine open on this folder until now) takes
         # the plans whose files are unchanged from it, and its BM25 base while the saved one is
         # the same: only new or changed plan files are read and parsed.
@@ -62,6 +66,16 @@ class Engine:
     @classmethod
     def open(cls, index_dir: Path | None = None, **kwargs) -> "Engine":
         return cls(index_dir or DEFAULT_INDEX, **kwargs)
+
+    def index_changed(self) -> bool:
+        """Whether the index was committed to since this engine read it (another instance's
+        upload, with a Chroma server): one small read, for a poller to decide to reopen."""
+        return self._store.revision() != self.revision
+
+    @property
+    def shared(self) -> bool:
+        """True when the plans live in a Chroma server other app instances also write."""
+        return not isinstance(self._store, PlanStore)
 
     def _load(self, store: PlanStore, held: dict, previous: "Engine | None", save_lexical: bool) -> None:
         loaded, stamps = store.load_all_stamped(held)

@@ -10,7 +10,8 @@ so a run killed at any point leaves the previous index answering as before; the 
 repairs what the journal names (drops the vectors and file of a plan that never reached the
 manifest, or re-embeds a plan whose update was cut short) and sweeps stray files. One ingest at a
 time per index folder: an advisory lock (`.ingest.lock`) makes a second writer (CLI while the web
-app uploads) wait instead of interleaving manifest writes.
+app uploads) wait instead of interleaving manifest writes; with a Chroma server, the store's
+writer lease does the same across machines (server_store.py).
 
 Test hook: `ASSISTANT_TEST_SLOW_INGEST=<seconds>` sleeps after a plan's vectors are written and
 before its plan file and manifest entry, printing "test-hook: <source>: vectors written" to
@@ -36,7 +37,7 @@ from assistant.retrieval.passages import clause_lexical_text, clause_passage  # 
 from assistant.retrieval.tokenize import document_tokens
 from assistant.retrieval.vector_cache import FILE_NAME as VECTOR_CACHE_FILE
 from assistant.retrieval.vector_cache import VectorCache, embed_passages_cached, embedder_identity
-from assistant.store import INDEX_VERSION, PlanStore, plan_key
+from assistant.store import INDEX_VERSION, open_store, plan_key
 
 
 def _pipeline_fingerprint() -> str:
@@ -74,7 +75,7 @@ class IngestReport:
 
 class Indexer:
     def __init__(self, index_dir: Path, embedder_factory: Callable[[], object]) -> None:
-        self.store = PlanStore(index_dir)
+        self.store = open_store(index_dir)
         self.index_dir = Path(index_dir)
         self._embedder_factory = embedder_factory
         self._embedder = None
@@ -224,6 +225,15 @@ class Indexer:
         self.store.clear_journal()
         return True
 
+    def clear(self, progress: Callable[[str], None] | None = None) -> None:
+        """Empty a Chroma server's plans, manifest and vectors (`ingest --rebuild`; the folder
+        itself is emptied by the CLI). Nothing to do for a folder store."""
+        clear = getattr(self.store, "clear", None)
+        if clear is not None:
+            with self._locked(progress):
+                clear()
+            self._dense = None  # its collection was dropped with the rest
+
     def recover(self) -> list[str]:
         """Repair what an interrupted run left (also done at the start of every ingest)."""
         with self._locked(None):
@@ -283,7 +293,8 @@ class Indexer:
                     fcntl.flock(handle, fcntl.LOCK_EX)
             self._lock_depth = 1
             try:
-                yield
+                with self.store.writer(progress):  # across instances of a Chroma server: its lease
+                    yield
             finally:
                 self._lock_depth = 0
         finally:

@@ -14,9 +14,13 @@ killed midway leaves the previous state readable and the next run redoes the int
 Before a plan's vectors are touched, `journal.json` names it (and whether it is being indexed or
 removed); it is cleared once the manifest agrees. A journal left by a killed run tells the next
 run exactly which plan to clean up or put back in line (see `Indexer.recover`).
+
+With ASSISTANT_CHROMA_URL set, `open_store` gives a server_store.ServerStore instead (same
+interface): plans, manifest and journal live in the Chroma server and the folder keeps caches only.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -60,6 +64,18 @@ def clause_from_dict(data: dict) -> Clause:
     )
 
 
+def open_store(index_dir: Path):
+    """The store of an index: this folder, or the Chroma server when ASSISTANT_CHROMA_URL is set
+    (then the folder holds only caches rebuilt from the server)."""
+    from assistant.retrieval.dense import CHROMA_URL_VAR
+
+    if os.environ.get(CHROMA_URL_VAR, "").strip():
+        from assistant.server_store import ServerStore
+
+        return ServerStore(index_dir)
+    return PlanStore(index_dir)
+
+
 class PlanStore:
     """Plans and their lexical tokens on disk, keyed by source path."""
 
@@ -84,6 +100,18 @@ class PlanStore:
 
     def write_manifest(self, manifest: dict) -> None:
         _write_json(self.manifest_path, manifest)
+
+    def revision(self) -> str:
+        """Changes whenever the manifest is rewritten (its size and modification time)."""
+        try:
+            info = self.manifest_path.stat()
+        except OSError:
+            return ""
+        return f"{info.st_size}:{info.st_mtime_ns}"
+
+    def writer(self, progress=None):
+        """One machine, one folder: the Indexer's file lock is all the exclusion needed."""
+        return contextlib.nullcontext()
 
     # -- journal: the one plan whose vectors / files may disagree with the manifest ----------------
     @property

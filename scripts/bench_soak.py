@@ -116,16 +116,16 @@ def rss_mb(who: int) -> float:
 def upload_consistent(index: Path, folder: Path) -> bool:
     from assistant.engine import Engine
     from assistant.ingest.pipeline import display_source
-    from assistant.store import PlanStore
+    from assistant.store import open_store
     from ui.ingest_queue import INCOMING
 
-    plans = PlanStore(index).manifest()["plans"]
+    plans = open_store(index).manifest()["plans"]
     files = {display_source(p) for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")} \
         if folder.is_dir() else set()
     indexed = {s for s in plans if Path(s).resolve().is_relative_to(folder.resolve())
                or (REPO / s).resolve().is_relative_to(folder.resolve())}
     Engine.open(index)  # opens cleanly
-    return files == indexed and not (folder / INCOMING).exists() and PlanStore(index).journal() is None
+    return files == indexed and not (folder / INCOMING).exists() and open_store(index).journal() is None
 
 
 _CHILD = r"""

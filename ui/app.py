@@ -929,6 +929,7 @@ def serve(index_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -
               file=sys.stderr)
     demo = build_app(holder)
     _recover_uploads_in_background(holder)
+    holder.start_polling()  # with a Chroma server: other instances' uploads and removals
     try:
         demo.launch(server_name=host, server_port=port, prevent_thread_lock=True)
     except OSError as error:

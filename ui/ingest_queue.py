@@ -244,6 +244,6 @@ def recover_uploads(holder, folder: Path, read: Callable[..., Plan] = read_isola
 
 
 def _manifest(index_dir: Path) -> dict:
-    from assistant.store import PlanStore
+    from assistant.store import open_store
 
-    return PlanStore(index_dir).manifest()
+    return open_store(index_dir).manifest()

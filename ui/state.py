@@ -4,10 +4,16 @@ Questions read `holder.engine` (a plain attribute read, so an answer in flight k
 it started with); uploads and removals take `write_lock`, change the index on disk, then swap in
 a freshly opened Engine that reuses the loaded embedding model. Derived data (plan labels,
 responsibilities, targets) is cached per engine generation.
+
+With a Chroma server other app instances write too: `start_polling` checks the server's change
+counter every ASSISTANT_POLL_SECONDS (default 10) and reopens the engine when it moved, so a
+plan uploaded or removed through another instance is answered here within that time (plus the
+reopen, which reads only the changed plans).
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -17,6 +23,18 @@ from ui.render import plan_labels, plan_notes
 from ui.tables import Extracted, extract_all
 
 log = logging.getLogger(__name__)
+POLL_VAR = "ASSISTANT_POLL_SECONDS"
+DEFAULT_POLL_SECONDS = 10.0
+
+
+def poll_seconds() -> float:
+    """ASSISTANT_POLL_SECONDS, or the default; 0 or less turns polling off."""
+    raw = os.environ.get(POLL_VAR, "").strip()
+    try:
+        return float(raw) if raw else DEFAULT_POLL_SECONDS
+    except ValueError:
+        log.warning("%s=%r is not a number; polling every %.0f s", POLL_VAR, raw, DEFAULT_POLL_SECONDS)
+        return DEFAULT_POLL_SECONDS
 
 
 class EngineHolder:
@@ -97,6 +115,42 @@ class EngineHolder:
             new = self._factory()
         self._engine = new
         self.generation += 1
+
+    # -- other writers (a Chroma server shared by app instances) -------------------------------------
+    def poll_once(self) -> bool:
+        """Reopen the engine if the index was committed to since it was opened; True if it was."""
+        engine = self._engine
+        if engine is None or not hasattr(engine, "index_changed") or not engine.index_changed():
+            return False
+        with self.write_lock:  # not while this instance writes: its own reload follows that write
+            if self._engine is not engine and not self._engine.index_changed():
+                return False  # reloaded meanwhile
+            self.reload()
+        log.info("index changed by another instance: reopened (%d plans)", len(self._engine.plans))
+        return True
+
+    def start_polling(self, interval: float | None = None) -> threading.Thread | None:
+        """Poll in a daemon thread when the engine's plans are shared (a Chroma server); None when
+        they are not or polling is off."""
+        interval = poll_seconds() if interval is None else interval
+        if interval <= 0 or not getattr(self.engine, "shared", False):
+            return None
+        self._polling = threading.Event()
+
+        def run(stop: threading.Event) -> None:
+            while not stop.wait(interval):
+                try:
+                    self.poll_once()
+                except Exception:  # server away for a moment: keep answering from what is open
+                    log.exception("checking the index for changes failed")
+
+        thread = threading.Thread(target=run, args=(self._polling,), name="index-poll", daemon=True)
+        thread.start()
+        return thread
+
+    def stop_polling(self) -> None:
+        if getattr(self, "_polling", None) is not None:
+            self._polling.set()
 
     # -- derived data ------------------------------------------------------------------------------
     def _cached(self, name: str, build: Callable[[], object]):

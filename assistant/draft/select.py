@@ -12,14 +12,14 @@ from assistant.text import diacritic_ratio, fold
 
 def candidate_plans(index_dir: Path, corpus_dir: Path) -> list[Plan]:
     """Plans of the index when there is one (no model is loaded), else the corpus files."""
-    from assistant.store import PlanStore
+    from assistant.store import open_store
 
-    store = PlanStore(Path(index_dir))
-    if store.exists():
-        try:
+    try:
+        store = open_store(Path(index_dir))
+        if store.exists():
             return [plan for plan, _ in store.load_all()]
-        except Exception:  # a damaged index: fall back to the files
-            pass
+    except Exception:  # a damaged index or an unreachable server: fall back to the files
+        pass
     from assistant.ingest.pipeline import discover, read_plan
 
     plans = []
