@@ -149,3 +149,45 @@ def test_pages_come_from_the_loader(tmp_path):
     doc = LoadedDocument(tmp_path / "x.pdf", text, "pdf", page_starts=(0, text.index("II.")))
     by_id = {c.id: c for c in segment(doc)}
     assert by_id["I-1"].page == 1 and by_id["II"].page == 2 and by_id["II-1"].page == 2
+
+
+def test_a_letter_body_line_starting_with_ke_hoach_is_not_the_title(tmp_path):
+    # A letter (no sections): after "Kính gửi" and "Thực hiện …" a sentence "Kế hoạch …" is body,
+    # and so is the sentence after it; both must stay readable (the reader skips titles).
+    text = ("UỶ BAN NHÂN DÂN\nTỈNH PHÚ THỌ\n\nSố: 4532/UBND-KSTTHC\n\nV/v triển khai kế hoạch rà soát\n\n"
+            "Kính gửi: Các sở, ban, ngành.\n\n"
+            "Thực hiện Quyết định số 1/QĐ-TTg ngày 01/01/2011 của Thủ tướng Chính phủ.\n\n"
+            "Kế hoạch rà soát thủ tục hành chính năm 2012 được ban hành kèm theo văn bản này.\n\n"
+            "Các đơn vị báo cáo kết quả về UBND tỉnh trước ngày 05/01/2012.\n")
+    clauses = segment(LoadedDocument(tmp_path / "letter.txt", text, "txt"))
+    kinds = {fold(c.text)[:20]: c.kind for c in clauses}
+    assert kinds[fold("Kế hoạch rà soát thủ")[:20]] != "title"
+    assert kinds[fold("Các đơn vị báo cáo k")[:20]] != "title"
+
+
+def test_a_plan_title_in_sentence_case_before_the_body_is_still_the_title(tmp_path):
+    text = ("ỦY BAN NHÂN DÂN\nXÃ TỊNH THIỆN\n\nKế hoạch\n\nPhát triển hạ tầng số năm 2025\n\n"
+            "Căn cứ Luật Tổ chức chính quyền địa phương;\n\nI. MỤC ĐÍCH\n\nNội dung.\n")
+    clauses = segment(LoadedDocument(tmp_path / "plan.txt", text, "txt"))
+    title = [c for c in clauses if c.kind == "title"]
+    assert [c.text for c in title][:2] == ["Kế hoạch", "Phát triển hạ tầng số năm 2025"]
+
+
+def test_a_second_document_after_the_first_ones_recipients_is_its_own_part(tmp_path):
+    # A letter and the guidance issued with it, scanned into one file (texts written for the test).
+    text = ("ỦY BAN NHÂN DÂN TỈNH MẪU SƠN   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 45/UBND-KSTTHC\n\n"
+            "Về việc xây dựng kế hoạch rà soát thủ tục hành chính.\n\nKính gửi: Các sở, ban, ngành.\n\n"
+            "Giao các sở xây dựng kế hoạch rà soát.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n"
+            "UBND TỈNH MẪU SƠN   CỘNG HOÀ XÃ HỌI CHỦ NGHĨA VIỆT NAM\nVĂN PHÒNG\n\nSố: 62/VP-KSTTHC\n\n"
+            "Về việc hướng dẫn thực hiện kế hoạch rà soát thủ tục hành chính.\n\n"
+            "I. XÂY DỰNG KẾ HOẠCH RÀ SOÁT\n\n1. Mục tiêu\n\nRà soát để cắt giảm thủ tục không cần thiết.\n")
+    clauses = segment(LoadedDocument(tmp_path / "two.txt", text, "txt"))
+    by_text = {c.text[:20]: c for c in clauses}
+    goal = next(c for c in clauses if c.text.startswith("Rà soát để cắt giảm"))
+    assert goal.id.startswith("VB.") and goal.path == ("I. XÂY DỰNG KẾ HOẠCH RÀ SOÁT", "1. Mục tiêu")
+    assert not by_text["Giao các sở xây dựng"].id.startswith("VB.")
+    from assistant.ingest.pipeline import plan_from_document
+
+    meta = plan_from_document(LoadedDocument(tmp_path / "two.txt", text, "txt")).metadata
+    assert meta.subject == "Về việc xây dựng kế hoạch rà soát thủ tục hành chính."
+    assert meta.attached_title == "Về việc hướng dẫn thực hiện kế hoạch rà soát thủ tục hành chính."

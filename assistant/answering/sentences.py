@@ -94,8 +94,14 @@ def _lead_of(text: str, part: str) -> str:
     return lead.group(1).strip()
 
 
-_FRAME_LINES = re.compile(r"^(?:can cu|thuc hien (?:quyet dinh|ke hoach|nghi quyet|chi thi|cong van|thong bao)|tren day la"
-                          r"|theo de nghi)\b")
+# "Thực hiện [nội dung các] Quyết định số …": the basis a letter opens with, however it words it.
+_FRAME_LINES = re.compile(r"^(?:can cu|thuc hien (?:(?:noi dung|y kien chi dao|chi dao)(?: cua)? )?(?:cac )?"
+                          r"(?:quyet dinh|ke hoach|nghi quyet|chi thi|cong van|thong bao|van ban|nghi dinh|thong tu)"
+                          r"|tren day la|theo de nghi)\b")
+
+
+# The national motto: a document's header (a PDF may run it together with the basis lines).
+_HEADER = re.compile(r"\bcong h\w{1,2} xa h\w{1,2} chu ngh\w{1,2}\b")
 
 
 def candidate_parts(hits: list[Hit], titles: bool = False) -> list[tuple[int, Hit, str]]:
@@ -105,7 +111,7 @@ def candidate_parts(hits: list[Hit], titles: bool = False) -> list[tuple[int, Hi
     out = []
     for rank, hit in enumerate(hits):
         framing = (hit.clause.kind == "title" and len(hit.clause.text) <= 300 and not titles) \
-            or _FRAME_LINES.match(fold(hit.clause.text))
+            or _FRAME_LINES.match(fold(hit.clause.text)) or _HEADER.search(fold(hit.clause.text[:400]))
         if framing:
             continue
         parts = [hit.clause.text] if hit.clause.kind == "row" else (split_parts(hit.clause.text) or [hit.clause.text])
@@ -128,6 +134,8 @@ class SentenceReader:
                                                        r"|\bwhen\b|\bwhat year\b|\bgiai doan\b", info.folded)
         lasting = slot == "deadline" and DURATION_ASKED.search(info.folded) is not None
         actor = fold(info.actor)
+        # "… phải báo cáo/gửi … trước ngày nào": the date of that report, not of another task.
+        report_date = slot == "deadline" and re.search(r"\bbao cao\b|\bgui\b|\breport|\bsubmit", info.folded)
         scored = []
         for rank, hit, part in candidate_parts(context.hits[:8], titles=slot == "person"):
             folded = fold(part)
@@ -135,6 +143,8 @@ class SentenceReader:
             evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded)) \
                 or (lasting and re.search(DURATION, folded))
             if not evidence or (amount and not re.search(MONEY, folded)):
+                continue
+            if report_date and not has_evidence("report", folded):
                 continue
             if current and not re.search(CURRENT_STATED, folded + " " + heading):
                 continue

@@ -292,11 +292,18 @@ def _doc_type(clauses: list[Clause], number: str, head_text: str) -> str:
 
 
 def _subject(header: list[Clause], clauses: list[Clause]) -> str:
-    """The trích yếu of a công văn: the "V/v …" line(s)."""
+    """The trích yếu of a công văn: the "V/v …" line(s), or a short line "Về việc …" before the
+    address ("Kính gửi") or the body begins."""
     for clause in [*header, *clauses[:20]]:
         match = re.search(r"\bv\s*/\s*v\b", fold(clause.text))
         if match:
             return clause.text[match.start():].strip()
+    for clause in clauses[:20]:
+        folded = fold(clause.text)
+        if re.match(r"^(?:kinh gui|can cu|thuc hien|[ivx]+\.\s)", folded) or not clause.id.startswith("0-"):
+            break
+        if folded.startswith("ve viec ") and len(clause.text) <= 300:
+            return clause.text.strip()
     return ""
 
 
@@ -383,6 +390,11 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
     meta.title = " ".join(titles)
     attached = [c.text for c in clauses if c.kind == "title" and "." in c.id and c.id.split(".")[0].isalpha()
                 and fold(c.text).strip(" .:") not in DOC_TYPES]
+    if not attached:
+        # A further document with no title word ("Về việc hướng dẫn …" under its header): its subject.
+        attached = [c.text for c in clauses if "." in c.id and c.id.split(".")[0].isalpha()
+                    and c.id.split(".", 1)[1].startswith("0-") and re.match(r"^(?:ve viec|v\s*/\s*v)\b", fold(c.text))
+                    and len(c.text) <= 300]
     meta.attached_title = " ".join(attached[:3])
     period_source = meta.title or meta.attached_title
     if period := re.search(r"(20\d\d)\s*[-–]\s*(20\d\d)", period_source):

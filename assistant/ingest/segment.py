@@ -38,6 +38,8 @@ _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _TITLE_WORD = re.compile(r"^k[eé]\s*ho[a-z]ch$")  # "KẾ HOẠCH" stands alone even in a scan
 # Title words of a document that can follow another in one file (the plan a decision issues).
 _PART_TITLE = re.compile(r"^(?:ke hoach|quy che|quy dinh|de an|chuong trinh|huong dan|danh muc|phuong an)$")
+# The national motto every document's header carries (OCR-tolerant: "CỘNG HOÀ XÃ HỌI CHỦ NGHĨA").
+_MOTTO = re.compile(r"\bcong h\w{1,2} xa h\w{1,2} chu ngh\w{1,2}\b")
 _SIGNATURE_TITLE = re.compile(r"^(?:tm|kt|tl|q|tuq)\s*\.\s*\S")
 _VALID_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _ROW_LABEL = re.compile(r"^(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3})[.)]?$")
@@ -380,6 +382,15 @@ class _TableReader:
         tree._emit(clause_id, "row", text, path, row.start, row.end, columns)
 
 
+def _part_title(blocks: list[_Block], start: int) -> str:
+    """The title word of the document whose header starts at blocks[start] ("KẾ HOẠCH" a few
+    lines down gives ids "KH.…"), else "Văn bản"."""
+    for block in blocks[start + 1:start + 9]:
+        if _PART_TITLE.match(fold(block.text)) and block.text.isupper():
+            return block.text
+    return "Văn bản"
+
+
 def _region_of(block: _Block) -> str | None:
     folded = fold(block.text)
     if folded.startswith(("tren day la", "tren day ia")):
@@ -414,6 +425,12 @@ def segment(document: LoadedDocument) -> list[Clause]:
             region = "preamble"
             tree.enter_part(block.text)
             tree.leaf(block, "title")
+        elif region in {"closing", "recipients"} and _MOTTO.search(folded):
+            # A second document's header after the first one's signature or recipients (a letter
+            # and the guidance issued with it): its own preamble, body and closing.
+            region = "preamble"
+            tree.enter_part(_part_title(blocks, i))
+            tree.leaf(block, "paragraph")
         elif new_region == "closing" and region in {"body", "preamble"}:
             region = "closing"
             tree.enter_region("Z", None, block, "paragraph")
@@ -450,7 +467,10 @@ def _is_title(block: _Block, tree: _Tree) -> bool:
     """'KẾ HOẠCH' (or the title word of another kind of document: QUYẾT ĐỊNH, CHỈ THỊ…) and
     the summary line(s) right after it."""
     folded = fold(block.text)
-    if re.match(r"^k[eé]\s*ho[a-z]ch\b", folded):
+    plan_word = re.match(r"^k[eé]\s*ho[a-z]ch\b", folded)
+    # Uppercase "KẾ HOẠCH" is a title anywhere in the preamble; a sentence "Kế hoạch …" only
+    # before the body of a letter has begun ("Kính gửi", "Thực hiện …": then it is a body line).
+    if plan_word and (block.text[:plan_word.end()].isupper() or not _body_begun(tree)):
         return True
     kind_word = re.match(r"^(?:quyet dinh|chi thi|thong bao|bao cao|to trinh|cong van|chuong trinh|de an|huong dan"
                          r"|quy che)\b", folded)
@@ -471,3 +491,12 @@ def _is_title(block: _Block, tree: _Tree) -> bool:
     if folded.startswith("thuc hien") and re.search(r"\bngay\s+\d|\d{1,2}/\d{1,2}/\d{4}", folded):
         return False
     return not (block.text.rstrip().endswith(".") and len(block.text) > 200) and not re.match(r"^ngay\s+\d", folded)
+
+
+_BODY_OPENING = re.compile(r"^(?:kinh gui|can cu|thuc hien|giao|de nghi|yeu cau)\b")
+
+
+def _body_begun(tree: _Tree) -> bool:
+    """Whether a clause already emitted opens the body of a letter or directive (an address, a
+    basis, 'Thực hiện …', an instruction): a later sentence-case line is body, not title."""
+    return any(clause.kind != "title" and _BODY_OPENING.match(fold(clause.text)) for clause in tree.clauses)
