@@ -249,8 +249,9 @@ def _is_abbreviation_form(token: str) -> bool:
     return sum(ch.isupper() for ch in token) >= 2
 
 
-def expand_abbreviations(text: str) -> str:
-    """Append the expansion after each known abbreviation (keeps the abbreviation itself).
+def expand_abbreviations(text: str, keep: bool = True) -> str:
+    """Append the expansion after each known abbreviation (keeps the abbreviation itself; with
+    `keep=False` the expansion replaces it, so "TTHC" and "thủ tục hành chính" read the same).
 
     Matching is on the folded form so an OCR'd "HDND" or a typed "ubnd" is recognised; only
     tokens with two capitals or more (UBND, IoT, TTg) count, so the word "ai" is not "AI".
@@ -261,12 +262,12 @@ def expand_abbreviations(text: str) -> str:
         if not _is_abbreviation_form(token):
             return token
         expansion = _ABBREV_FOLDED.get(fold(token))
-        return f"{token} ({expansion})" if expansion else token
+        return (f"{token} ({expansion})" if keep else expansion) if expansion else token
 
     return _ABBREV_TOKEN.sub(replace, text)
 
 
-def expand_query_abbreviations(text: str) -> str:
+def expand_query_abbreviations(text: str, keep: bool = True) -> str:
     """Questions are typed casually ("ubnd", "brdd"): expand lower-case forms too, except
     those that are ordinary Vietnamese words (ai, dn is never a word but 'ai' and 'vt' …)."""
     ambiguous = {"ai", "ct", "kh", "vt", "tp", "dn", "soc", "qd", "nq"}
@@ -277,7 +278,7 @@ def expand_query_abbreviations(text: str) -> str:
         if key in ambiguous and not _is_abbreviation_form(token):
             return token
         expansion = _ABBREV_FOLDED.get(key)
-        return f"{token} ({expansion})" if expansion else token
+        return (f"{token} ({expansion})" if keep else expansion) if expansion else token
 
     return _ABBREV_TOKEN.sub(replace, text)
 

@@ -34,3 +34,17 @@ def test_syllable_shape_tells_unmarked_vietnamese_from_english():
 
     assert all(is_vietnamese_syllable(w) for w in ("Thang", "Huoai", "Nguyen", "Nghe", "Quang"))
     assert not any(is_vietnamese_syllable(w) for w in ("City", "Law", "Employment", "People", "Hanoi"))
+
+
+def test_an_abbreviation_asked_covers_the_words_it_stands_for():
+    from assistant.answering.coverage import coverage
+    from assistant.documents import Clause
+
+    clause = Clause(id="1", kind="paragraph", text="Giao các sở rà soát thủ tục hành chính thuộc lĩnh vực quản lý.",
+                    path=(), span=(0, 0))
+    for typed in ("Sở nào rà soát TTHC?", "so nao ra soat tthc"):
+        words = content_words(analyze(typed, []), [])
+        assert "tthc" not in [fold(w) for w in words]
+        assert {"thu", "tuc", "hanh", "chinh"} <= {fold(w) for w in words}
+        assert all(fold(w) in fold(clause.text) for w in words), (typed, words)
+        assert coverage(words, clause) >= 0.9

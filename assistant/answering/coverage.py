@@ -12,6 +12,7 @@ from assistant.text import (
     lexical_form,
     diacritic_ratio,
     expand_abbreviations,
+    expand_query_abbreviations,
     fold,
     has_diacritics,
     is_vietnamese_syllable,
@@ -23,8 +24,10 @@ from assistant.text import (
 MIN_COVERAGE = 0.34
 
 
-def _syllables(text: str, accented: bool) -> list[str]:
-    text = expand_abbreviations(lexical_form(text))
+def _syllables(text: str, accented: bool, query: bool = False) -> list[str]:
+    # Abbreviations replaced by what they stand for on both sides ("TTHC" asked, "thủ tục hành
+    # chính" written); a question's lower-case "tthc" too.
+    text = (expand_query_abbreviations if query else expand_abbreviations)(lexical_form(text), keep=False)
     words = re.findall(r"\w+", text.lower())
     return words if accented else [fold(w) for w in words]
 
@@ -63,7 +66,7 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
         text = info.query or info.text
         text = apply_synonyms(strip_spans(text, reference_spans(fold(text))), keep_original=False)
     accented = has_diacritics(text)
-    words = [w for w in _without_issuer(_syllables(text, accented)) if fold(w) not in names and fold(w) not in level_words
+    words = [w for w in _without_issuer(_syllables(text, accented, query=True)) if fold(w) not in names and fold(w) not in level_words
              and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
     if len(plans) == 1 and drop_title:
         # Words that only repeat the plan's own title name the plan, not the fact asked
