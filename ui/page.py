@@ -180,7 +180,7 @@ def head_script() -> str:
     import json
 
     table = json.dumps(ATTRIBUTE_TEXT, ensure_ascii=False)
-    return """<script>
+    return r"""<script>
 (() => {
   const TEXT = %s;
   const ATTRS = ["aria-label", "title", "placeholder", "alt", "aria-roledescription"];
