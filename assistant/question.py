@@ -39,6 +39,8 @@ SLOT_CUES: list[tuple[str, str]] = [
     ("addressees", r"\bkinh gui\b|\baddressed to\b"),
     ("urgency", r"\bdo khan\b|\bmuc do khan\b|\bhoa toc\b|\burgen"),
     ("replaces", r"\bthay the\b|\breplace"),
+    ("effective", r"\bco hieu luc\b|\bhieu luc (?:tu|ke tu|thi hanh)\b|\btakes? effect\b|\beffective (?:from|date|on|as of)\b"
+                  r"|\bin force\b|\bcomes? into (?:force|effect)\b|\bwhen (?:does|did) .* effect\b"),
     ("basis", r"\bcan cu\b|\b(?:thuc hien|trien khai) (?:theo )?(?:(?:nhung|cac) )?(?:ke hoach|quyet dinh|nghi quyet|chi thi|thong bao"
               r"|de an|chuong trinh|luat) (?:so )?nao\b|\bdua tren\b|\bbased on\b|\bpursuant\b|\bimplements?\b.*\bplan\b"
               r"|\btheo (?:quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet) (?:so )?nao\b|\bvan ban nao\b"
@@ -126,6 +128,8 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
         chosen.remove("number")  # "căn cứ … tại công văn số mấy": the number of the document cited
     if "basis" in chosen and "issue_date" in chosen and chosen.index("basis") < chosen.index("issue_date"):
         chosen.remove("issue_date")  # "thực hiện những quyết định nào, ký ngày nào": the basis line has its date
+    if "effective" in chosen and "deadline" in chosen:
+        chosen.remove("deadline")  # "có hiệu lực từ khi nào": the date the document takes effect
     if "basis" in chosen and "deadline" in chosen and not re.search(r"\btruoc ngay\b|\bkhi nao\b", folded):
         chosen.remove("deadline")
     if "funding" in chosen and "place" in chosen and re.search(r"\bcome from\b|\btu dau\b|\bnguon\b", folded):

@@ -36,6 +36,10 @@ QUYẾT ĐỊNH:
 Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số ngành y tế năm 2026.
 
 Điều 2. Sở Xây dựng nghiệm thu công trình theo quy định tại Điều 23 Nghị định số 06/2021/NĐ-CP ngày 26/01/2021; Sở Y tế báo cáo kết quả trước ngày 15/12/2026.
+
+Điều 3. Kế hoạch nhằm nâng cao hiệu lực, hiệu quả quản lý nhà nước về y tế.
+
+Điều 4. Quyết định này có hiệu lực kể từ ngày ký.
 """
 
 
@@ -91,3 +95,15 @@ def test_cue_phrases_go_but_homophone_syllables_stay(decision):
     _, context = read(decision, "Quyết định căn cứ nghị quyết nào về bầu cử?")
     words = specific_words(context)
     assert "bau" in words and "cu" in words and "nghi" not in words
+
+
+@pytest.mark.parametrize("question", ["Quyết định này có hiệu lực từ khi nào?", "qd 12 co hieu luc tu ngay nao",
+                                      "When does the decision take effect?"])
+def test_when_the_document_takes_effect_is_read_from_its_own_article(decision, question):
+    from assistant.answering.statements import StatementReader
+
+    assert detect_slots(fold(question))[0] == "effective"
+    info = analyze(question, [decision])
+    context = Context(_Engine(decision), info, [], content_words(info, [decision]), [decision])
+    findings = StatementReader().read(context, "effective")
+    assert findings and findings[0].text.startswith("Điều 4. Quyết định này có hiệu lực kể từ ngày ký")

@@ -21,6 +21,7 @@ from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
 from assistant.answering.reading import Context, Finding
 from assistant.answering.references import ReferenceReader
+from assistant.answering.statements import StatementReader
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
 from assistant.answering.sentences import (DATE, DutiesReader, SentenceReader, TableValueReader, has_evidence)
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze
@@ -32,7 +33,7 @@ NOT_FOUND_EN = "Not found: the plans do not state this."
 
 _metadata, _reporting, _tasks = MetadataReader(), ReportingReader(), TaskReader()
 _sentence, _table, _duties = SentenceReader(), TableValueReader(), DutiesReader()
-_reference = ReferenceReader()
+_reference, _statement = ReferenceReader(), StatementReader()
 # Readers per slot, most specific first: the first that finds something answers the slot.
 READERS = {
     **{slot: (_metadata,) for slot in METADATA_SLOTS},
@@ -47,11 +48,12 @@ READERS = {
     "quantity": (_table, _sentence),
     "duties": (_duties, _sentence),
     "contact": (_sentence,),
+    "effective": (_statement, _sentence),
     "person": (_sentence,),
     "general": (_sentence,),
 }
 # The least a finding of each reader must cover of the question to count.
-MIN_SCORE = {"metadata": 0.0, "reference": 0.0, "reporting": 0.2, "tasks": 0.34, "table": 0.4, "duties": 0.3, "sentence": MIN_COVERAGE}
+MIN_SCORE = {"metadata": 0.0, "reference": 0.0, "statement": 0.0, "reporting": 0.2, "tasks": 0.34, "table": 0.4, "duties": 0.3, "sentence": MIN_COVERAGE}
 # A slot already answered by a chosen sentence that states it plainly is not asked again.
 _STATES = {"lead": r"\bchu tri\b|\bdau moi\b|\bphu trach\b", "coordinate": r"\bphoi hop\b",
            "report": r"\bbao cao\b|\bgui\b", "deadline": DATE, "place": r"\bdia diem\b",

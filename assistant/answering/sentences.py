@@ -41,6 +41,7 @@ SLOT_EVIDENCE = {
     "place": r"\bdia diem\b|\btai\b|\bo\b|\btru so\b",
     "funding": r"\bkinh phi\b|\bngan sach\b|\bnguon\b|\bvon\b|\bxa hoi hoa\b|\bdu toan\b|\bchi phi\b|\bphi\b|" + MONEY,
     "quantity": r"\d",
+    "effective": r"\bco hieu luc\b|\bhieu luc (?:thi hanh|ke tu|tu)\b",  # not "hiệu lực, hiệu quả"
     "contact": r"\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b|@|www\.|https?://",
 }
 # A person's name, on the source text: "Ông Nguyễn Anh Nhân", "đồng chí Võ Phiên", "Trần Thị Diệu Thúy".
