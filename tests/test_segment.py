@@ -191,3 +191,21 @@ def test_a_second_document_after_the_first_ones_recipients_is_its_own_part(tmp_p
     meta = plan_from_document(LoadedDocument(tmp_path / "two.txt", text, "txt")).metadata
     assert meta.subject == "Về việc xây dựng kế hoạch rà soát thủ tục hành chính."
     assert meta.attached_title == "Về việc hướng dẫn thực hiện kế hoạch rà soát thủ tục hành chính."
+
+
+def test_a_pdf_header_line_by_line_gives_one_block_per_piece_and_per_basis_line(tmp_path):
+    # The text layer of a PDF: no blank lines, one header piece per line (text written for the test).
+    text = ("ỦY BAN NHÂN DÂN\nPHƯỜNG MẪU SƠN\nSố: 14/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nMẫu Sơn, ngày 31 tháng 12 năm 2025\nQUYẾT ĐỊNH\n"
+            "Về việc thành lập Ban bầu cử đại biểu Hội đồng nhân dân \nphường Mẫu Sơn, nhiệm kỳ 2026 - 2031\n"
+            "ỦY BAN NHÂN DÂN PHƯỜNG MẪU SƠN\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
+            "Căn cứ Nghị quyết số 16/NQ-UBBC ngày 24 tháng 12 năm 2025 của Ủy ban bầu cử \nphường về ấn định đơn vị bầu cử;\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Thành lập Ban bầu cử.\n")
+    clauses = segment(LoadedDocument(tmp_path / "qd.pdf", text, "pdf"))
+    texts = [c.text for c in clauses]
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG MẪU SƠN" in texts[0] and "Số:" not in texts[0]
+    assert any(t.startswith("Số: 14/QĐ-UBND") and "CỘNG HÒA" not in t for t in texts)
+    assert "Mẫu Sơn, ngày 31 tháng 12 năm 2025" in texts
+    assert "Về việc thành lập Ban bầu cử đại biểu Hội đồng nhân dân phường Mẫu Sơn, nhiệm kỳ 2026 - 2031" in texts
+    basis = [t for t in texts if t.startswith("Căn cứ")]
+    assert len(basis) == 2 and basis[1].endswith("ấn định đơn vị bầu cử;")

@@ -159,12 +159,35 @@ def _blocks(text: str, blank_ends_paragraph: bool = False) -> list[_Block]:
     return blocks
 
 
+_BASIS_OPENING = re.compile(r"^(?:can cu|theo de nghi|xet de nghi)\b")
+_HEADER_PIECE = re.compile(r"^(?:doc lap\s*-\s*tu do|so\s*:|v\s*/\s*v\b)|^[^,]{2,40},\s*ngay\b.{0,30}\bnam\s+\d{4}\s*$")
+
+
+def _upper(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+
+
+def _header_line(text: str) -> bool:
+    """An upper-case line, the motto, "Số: …", "V/v …" or "Quảng Ngãi, ngày … năm 2025"."""
+    folded = fold(text.strip())
+    return _upper(text) or bool(_MOTTO.search(folded)) or bool(_HEADER_PIECE.search(folded))
+
+
 def _continues(last: _Block, kind: str, body: str, after_blank: bool) -> bool:
     """Whether a line carries on the previous block rather than starting a new one. Looks only
     at the new line and the last piece of the block, so joining stays linear in the lines."""
     if last.breaks_after or last.titled or _TITLE_WORD.match(fold(body)):
         return False
     last_text = last.last_part
+    # A document header as a PDF's text layer gives it, one piece per line: the issuer, the
+    # motto, "Số: …", the place and date, the title word. Each is its own block (an upper-case
+    # name may wrap onto the next upper-case line); so is each basis line ("Căn cứ …;").
+    new_header, last_header = _header_line(body), _header_line(last_text)
+    if (new_header or last_header) and not (_upper(body) and _upper(last_text)):
+        return False
+    if _BASIS_OPENING.match(fold(body)) and last_text.rstrip().endswith((";", ".", ":")):
+        return False
     starts_lower = body[:1].islower()
     if not after_blank:
         # Wrapped line of a scan or a plain-text file: anything that is not a new list item,
