@@ -174,10 +174,13 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
 
     # 1. Document numbers: the plan's own number decides.
     numbered: dict[str, list[str]] = {}
+    kinds_named: set[str] = set()
     for match in _NUMBER_REF.finditer(folded):
         value = _numeric(match.group("a") or match.group("b"))
         owners = [c.source for c in all_cards if value in c.numbers]
         kind = _kind_of_reference(folded, match)
+        if kind:
+            kinds_named.add(kind)
         if owners and kind:
             # "Chỉ thị 11" or "11/CT-UBND": a Thông báo also numbered 11 is another document (when
             # the plans' kinds are known; a plan whose kind was not read keeps the number).
@@ -212,6 +215,9 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
         # 4. Kind of document and year.
         if card.doc_type and re.search(rf"\b{card.doc_type}\b", folded):
             scores[card.source] += 0.5
+        if card.doc_type and kinds_named and not any(_kinds_agree(card.doc_type, k) for k in kinds_named):
+            # "Chỉ thị 11/CT-UBND …" whose number the scan lost: a Quyết định is another document.
+            scores[card.source] -= 1.5
         if card.year and re.search(rf"\b(?:nam|ngay[^,]*?)\s*{card.year}\b|/{card.year}\b", folded):
             scores[card.source] += 0.3
 
