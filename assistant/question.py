@@ -25,7 +25,7 @@ SLOT_CUES: list[tuple[str, str]] = [
                r"|\bso (?:cua )?(?:quyet dinh|ke hoach|van ban|cong van|chi thi|thong bao)\b|\bco so\b(?=.*\bngay\b)"
                r"|\bwhat (?:is the )?number\b"),
     ("issue_date", r"\bban hanh (?:vao |luc )?(?:ngay|khi|nam) nao\b|\bngay ban hanh\b|\bban hanh ngay\b"
-                   r"|\b(?:ky|lap|de|ra|ban hanh) (?:vao )?ngay (?:nao|bao nhieu|may)\b|\bky ngay\b|\bky khi nao\b"
+                   r"|\b(?:ky|lap|de|(?<!dien )ra|ban hanh) (?:vao )?ngay (?:nao|bao nhieu|may)\b|\bky ngay\b|\bky khi nao\b"
                    r"|\bngay (?:nao|may|bao nhieu)\b.{0,40}\b(?:ban hanh|ky)\b|\b(?:ngay|nam) ky\b"
                    r"|\bwhen (?:was|did)\b.*\b(?:issue|sign|date)|\bissue date\b|\bdated\b|\bon what date\b.*\b(?:issue|sign)"
                    r"|\bwhat date\b.*\b(?:issue|sign)|\b(?:sign|issu)\w*\b.*\b(?:on )?what date\b"),

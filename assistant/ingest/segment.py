@@ -160,7 +160,7 @@ def _blocks(text: str, blank_ends_paragraph: bool = False) -> list[_Block]:
 
 
 _BASIS_OPENING = re.compile(r"^(?:can cu|theo de nghi|xet de nghi)\b")
-_HEADER_PIECE = re.compile(r"^(?:doc lap\s*-\s*tu do|so\s*:|v\s*/\s*v\b)|^[^,]{2,40},\s*ngay\b.{0,30}\bnam\s+\d{4}\s*$")
+_HEADER_PIECE = re.compile(r"^(?:doc lap\s*-\s*tu do|so\s*:)|^[^,]{2,40},\s*ngay\b.{0,30}\bnam\s+\d{4}\s*$")
 
 
 def _upper(text: str) -> bool:
@@ -169,7 +169,8 @@ def _upper(text: str) -> bool:
 
 
 def _header_line(text: str) -> bool:
-    """An upper-case line, the motto, "Số: …", "V/v …" or "Quảng Ngãi, ngày … năm 2025"."""
+    """An upper-case line, the motto, "Số: …" or "Quảng Ngãi, ngày … năm 2025" (a "V/v …" subject
+    may wrap onto the next lines: it is not one)."""
     folded = fold(text.strip())
     return _upper(text) or bool(_MOTTO.search(folded)) or bool(_HEADER_PIECE.search(folded))
 
