@@ -44,7 +44,7 @@ SLOT_CUES: list[tuple[str, str]] = [
     ("basis", r"\bcan cu\b|\b(?:thuc hien|trien khai) (?:theo )?(?:(?:nhung|cac) )?(?:ke hoach|quyet dinh|nghi quyet|chi thi|thong bao"
               r"|de an|chuong trinh|luat) (?:so )?nao\b|\bdua tren\b|\bbased on\b|\bpursuant\b|\bimplements?\b.*\bplan\b"
               r"|\btheo (?:quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet) (?:so )?nao\b|\bvan ban nao\b"
-              r"|\bwhich (?:\w+ ){0,2}(?:decree|decision|directive|resolution|circular|law)s?\b"
+              r"|\bwhich (?:[\w']+ ){0,4}(?:decree|decision|directive|resolution|circular|law)s?\b"
               r"|\bcite[sd]?\b|\blegal basis\b|\btheo de nghi\b|\bto trinh (?:so )?(?:nao|may)\b"
               r"|\btai (?:cong van|van ban|to trinh) (?:so )?(?:nao|may)\b|\btrich dan\b|\bdan chieu\b"),
     ("compare", r"\bso sanh\b|\bcompare\b|\bcac ke hoach\b|\bke hoach nao\b|\bwhich plans?\b|\bmoi ke hoach\b"

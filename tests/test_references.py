@@ -69,6 +69,7 @@ def read(plan, question: str):
     ("Quyết định căn cứ quyết định nào của Bộ Y tế về bệnh án điện tử (số, ngày)?", "912/qd-byt"),
     ("Quyết định được ban hành theo đề nghị của Sở Tài chính tại công văn số mấy?", "3679/stc-ns"),
     ("Under Article 23 of which decree are the works accepted?", "06/2021/nd-cp"),
+    ("Under which Health Minister's decision on electronic records was the plan issued?", "912/qd-byt"),
 ])
 def test_the_line_citing_the_document_asked_answers(decision, question, cited):
     assert "basis" in detect_slots(fold(question))
