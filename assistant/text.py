@@ -367,14 +367,15 @@ ENGLISH_TERMS: dict[str, str] = {
     "submission": "tờ trình", "proposal": "đề nghị", "request": "đề nghị",
 }
 _ENGLISH = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(k) for k in ENGLISH_TERMS), key=len, reverse=True)) + r")\b",
+    r"\b(" + "|".join(sorted((re.escape(k) for k in ENGLISH_TERMS), key=len, reverse=True)) + r")(?:e?s)?\b",
     re.IGNORECASE,
 )
 
 
 def translate_english_terms(text: str) -> str:
-    """Append Vietnamese equivalents after English domain terms (the English words stay)."""
-    return _ENGLISH.sub(lambda m: f"{m.group(0)} ({ENGLISH_TERMS[m.group(0).lower()]})", text)
+    """Append Vietnamese equivalents after English domain terms, plurals too ("expressways";
+    the English words stay)."""
+    return _ENGLISH.sub(lambda m: f"{m.group(0)} ({ENGLISH_TERMS[m.group(1).lower()]})", text)
 
 
 def looks_english(text: str) -> bool:

@@ -48,3 +48,10 @@ def test_an_abbreviation_asked_covers_the_words_it_stands_for():
         assert {"thu", "tuc", "hanh", "chinh"} <= {fold(w) for w in words}
         assert all(fold(w) in fold(clause.text) for w in words), (typed, words)
         assert coverage(words, clause) >= 0.9
+
+
+def test_english_plurals_are_translated_like_their_singular():
+    from assistant.text import translate_english_terms
+
+    assert translate_english_terms("two expressways") == "two expressways (cao tốc)"
+    assert translate_english_terms("decrees") == "decrees (nghị định)"
