@@ -36,12 +36,12 @@ import threading
 import time
 import uuid
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
-from assistant.documents import Plan, PlanMetadata
-from assistant.store import INDEX_VERSION, IndexError_, clause_from_dict, clause_to_dict, plan_key
+from assistant.documents import Plan
+from assistant.store import INDEX_VERSION, IndexError_, plan_from_payload, plan_key, plan_payload
 
 PLANS = "plans"
 STATE = "state"
@@ -191,7 +191,7 @@ class ServerStore:
         pointer = pointer or self._pointer(source)
         if pointer is None:
             raise IndexError_(f"{self.where}: no stored plan {source}; rebuild with 'assistant ingest --rebuild'")
-        return _plan_from(self._read_parts(plan_key(source), pointer.rev, pointer.parts))
+        return plan_from_payload(self._read_parts(plan_key(source), pointer.rev, pointer.parts))
 
     def _load_many(self, wanted: list[tuple[str, Pointer]]) -> dict[str, tuple[Plan, list[list[str]]]]:
         """Several payloads in few round trips (~100 ids per get)."""
@@ -205,7 +205,7 @@ class ServerStore:
                 part_ids = _part_ids(plan_key(source), p.rev, p.parts)
                 if any(vid not in found for vid in part_ids):
                     raise PartMissing(f"{self.where}: plan {source} changed while it was read")
-                loaded[source] = _plan_from(_decode([found[vid] for vid in part_ids]))
+                loaded[source] = plan_from_payload(_decode([found[vid] for vid in part_ids]))
         return loaded
 
     def load_all(self) -> list[tuple[Plan, list[list[str]]]]:
@@ -244,14 +244,7 @@ class ServerStore:
 
     # -- writing (only while holding the writer lease) ----------------------------------------------
     def put(self, plan: Plan, tokens: list[list[str]]) -> None:
-        parts = _encode({
-            "source": plan.source,
-            "sha256": plan.sha256,
-            "metadata": asdict(plan.metadata),
-            "clauses": [clause_to_dict(c) for c in plan.clauses],
-            "tokens": tokens,
-            "ocr_pages": list(plan.ocr_pages),
-        })
+        parts = _encode(plan_payload(plan, tokens))
         pointer = Pointer(uuid.uuid4().hex[:16], len(parts))
         self._add_parts(plan_key(plan.source), pointer, parts, plan.source)
         self._pending[plan.source] = pointer
@@ -438,13 +431,3 @@ def _dead_here(holder: str) -> bool:
         return False
     return False
 
-
-def _plan_from(data: dict) -> tuple[Plan, list[list[str]]]:
-    plan = Plan(
-        source=data["source"],
-        metadata=PlanMetadata(**data["metadata"]),
-        clauses=[clause_from_dict(c) for c in data["clauses"]],
-        sha256=data["sha256"],
-        ocr_pages=tuple(data.get("ocr_pages", ())),
-    )
-    return plan, data["tokens"]

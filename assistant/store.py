@@ -64,6 +64,29 @@ def clause_from_dict(data: dict) -> Clause:
     )
 
 
+def plan_payload(plan: Plan, tokens: list[list[str]]) -> dict:
+    """What a store keeps of one plan (a plan file, or a server record's parts)."""
+    return {
+        "source": plan.source,
+        "sha256": plan.sha256,
+        "metadata": asdict(plan.metadata),
+        "clauses": [clause_to_dict(c) for c in plan.clauses],
+        "tokens": tokens,
+        "ocr_pages": list(plan.ocr_pages),
+    }
+
+
+def plan_from_payload(data: dict) -> tuple[Plan, list[list[str]]]:
+    plan = Plan(
+        source=data["source"],
+        metadata=PlanMetadata(**data["metadata"]),
+        clauses=[clause_from_dict(c) for c in data["clauses"]],
+        sha256=data["sha256"],
+        ocr_pages=tuple(data.get("ocr_pages", ())),
+    )
+    return plan, data["tokens"]
+
+
 def open_store(index_dir: Path):
     """The store of an index: this folder, or the Chroma server when ASSISTANT_CHROMA_URL is set
     (then the folder holds only caches rebuilt from the server)."""
@@ -158,14 +181,7 @@ class PlanStore:
         return self.index_dir / "plans" / f"{plan_key(source)}.json"
 
     def put(self, plan: Plan, tokens: list[list[str]]) -> None:
-        _write_json(self._plan_path(plan.source), {
-            "source": plan.source,
-            "sha256": plan.sha256,
-            "metadata": asdict(plan.metadata),
-            "clauses": [clause_to_dict(c) for c in plan.clauses],
-            "tokens": tokens,
-            "ocr_pages": list(plan.ocr_pages),
-        })
+        _write_json(self._plan_path(plan.source), plan_payload(plan, tokens))
 
     def remove(self, source: str) -> None:
         self._plan_path(source).unlink(missing_ok=True)
@@ -176,14 +192,7 @@ class PlanStore:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise IndexError_(f"{path}: indexed plan unreadable ({error}); rebuild with 'assistant ingest --rebuild'") from error
-        plan = Plan(
-            source=data["source"],
-            metadata=PlanMetadata(**data["metadata"]),
-            clauses=[clause_from_dict(c) for c in data["clauses"]],
-            sha256=data["sha256"],
-            ocr_pages=tuple(data.get("ocr_pages", ())),
-        )
-        return plan, data["tokens"]
+        return plan_from_payload(data)
 
     def load_all(self) -> list[tuple[Plan, list[list[str]]]]:
         return [self.load(source) for source in sorted(self.manifest()["plans"])]

@@ -153,6 +153,10 @@ def has_diacritics(text: str) -> bool:
     return any(ord(ch) > 127 and ch.isalpha() for ch in text)
 
 
+# The national motto every document's header carries, folded and OCR-tolerant ("CỘNG HOÀ XÃ HỌI
+# CHỦ NGHĨA"): where it stands, a document's header begins.
+NATIONAL_MOTTO = re.compile(r"\bcong h\w{1,2} xa h\w{1,2} chu ngh\w{1,2}\b")
+
 _SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,4}(?:ch|ng|nh|[cmnpt])?$")
 
 

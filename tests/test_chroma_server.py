@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, REPO
+from tests.test_ui_app import NEW_PLAN
 
 CHROMA = Path(sys.executable).parent / "chroma"
 QUESTIONS = [
@@ -136,17 +137,7 @@ def test_ingest_and_ask_through_chroma_server_match_embedded_store(corpus_index,
 
 
 # -- the server as the one source of truth ---------------------------------------------------------
-NEW_PLAN = """ỦY BAN NHÂN DÂN
-PHƯỜNG HOA SEN THỬ NGHIỆM
-Số: 77/KH-UBND
-KẾ HOẠCH
-Phát triển hạ tầng số phường Hoa Sen Thử Nghiệm năm 2026
-I. MỤC TIÊU
-1. Tỷ lệ hộ gia đình có cáp quang đạt 97%.
-II. TỔ CHỨC THỰC HIỆN
-1. Tổ công nghệ số phường Hoa Sen Thử Nghiệm
-- Định kỳ hằng quý báo cáo UBND phường kết quả lắp đặt trạm thu phát sóng lưu động trước ngày 25 tháng cuối quý.
-"""
+# The plan the web-app upload tests use, and a question only it answers.
 NEW_QUESTION = "Tổ công nghệ số phường Hoa Sen Thử Nghiệm báo cáo trước ngày nào?"
 PLAN_FILE = CORPUS / "thi-xa-muong-lay.txt"
 NOTICE_WITHIN = 30.0  # issue 16: another instance's change is answered within 30 s

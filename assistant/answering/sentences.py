@@ -17,7 +17,7 @@ from assistant.answering.reading import Context, Finding
 from assistant.answering.records import same_unit
 from assistant.documents import Clause
 from assistant.retrieval.hybrid import Hit
-from assistant.text import fold
+from assistant.text import NATIONAL_MOTTO, fold
 
 # What a part must hold to answer each slot (folded; inner letters are wildcards where OCR
 # misreads them: "bao cdo", "phdi hop").
@@ -101,18 +101,15 @@ _FRAME_LINES = re.compile(r"^(?:can cu|thuc hien (?:(?:noi dung|y kien chi dao|c
                           r"|tren day la|theo de nghi)\b")
 
 
-# The national motto: a document's header (a PDF may run it together with the basis lines).
-_HEADER = re.compile(r"\bcong h\w{1,2} xa h\w{1,2} chu ngh\w{1,2}\b")
-
-
 def candidate_parts(hits: list[Hit], titles: bool = False) -> list[tuple[int, Hit, str]]:
-    """Sentence parts of the retrieved clauses; the title, the basis lines ("Căn cứ …") and the
-    closing "Trên đây là …" frame the document and state none of its facts (a title does name
+    """Sentence parts of the retrieved clauses; the header (the national motto; a PDF may run it
+    together with the basis lines), the title, the basis lines ("Căn cứ …") and the closing
+    "Trên đây là …" frame the document and state none of its facts (a title does name
     the person whose conclusions a notice records: `titles` keeps it)."""
     out = []
     for rank, hit in enumerate(hits):
         framing = (hit.clause.kind == "title" and len(hit.clause.text) <= 300 and not titles) \
-            or _FRAME_LINES.match(fold(hit.clause.text)) or _HEADER.search(fold(hit.clause.text[:400]))
+            or _FRAME_LINES.match(fold(hit.clause.text)) or NATIONAL_MOTTO.search(fold(hit.clause.text[:400]))
         if framing:
             continue
         parts = [hit.clause.text] if hit.clause.kind == "row" else (split_parts(hit.clause.text) or [hit.clause.text])

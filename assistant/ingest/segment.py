@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from assistant.documents import Clause, LoadedDocument
 from assistant.ingest.normalize import clean_cell, clean_line, ends_sentence, is_horizontal_rule
-from assistant.text import fold
+from assistant.text import NATIONAL_MOTTO, fold
 
 _ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})\s*[.)]\s*(?P<body>\S.*)$")
 _DECIMAL = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,2})\.?\s+(?P<body>\S.*)$")
@@ -38,8 +38,6 @@ _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _TITLE_WORD = re.compile(r"^k[eé]\s*ho[a-z]ch$")  # "KẾ HOẠCH" stands alone even in a scan
 # Title words of a document that can follow another in one file (the plan a decision issues).
 _PART_TITLE = re.compile(r"^(?:ke hoach|quy che|quy dinh|de an|chuong trinh|huong dan|danh muc|phuong an)$")
-# The national motto every document's header carries (OCR-tolerant: "CỘNG HOÀ XÃ HỌI CHỦ NGHĨA").
-_MOTTO = re.compile(r"\bcong h\w{1,2} xa h\w{1,2} chu ngh\w{1,2}\b")
 _SIGNATURE_TITLE = re.compile(r"^(?:tm|kt|tl|q|tuq)\s*\.\s*\S")
 _VALID_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 _ROW_LABEL = re.compile(r"^(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3})[.)]?$")
@@ -172,7 +170,7 @@ def _header_line(text: str) -> bool:
     """An upper-case line, the motto, "Số: …" or "Quảng Ngãi, ngày … năm 2025" (a "V/v …" subject
     may wrap onto the next lines: it is not one)."""
     folded = fold(text.strip())
-    return _upper(text) or bool(_MOTTO.search(folded)) or bool(_HEADER_PIECE.search(folded))
+    return _upper(text) or bool(NATIONAL_MOTTO.search(folded)) or bool(_HEADER_PIECE.search(folded))
 
 
 def _continues(last: _Block, kind: str, body: str, after_blank: bool) -> bool:
@@ -449,7 +447,7 @@ def segment(document: LoadedDocument) -> list[Clause]:
             region = "preamble"
             tree.enter_part(block.text)
             tree.leaf(block, "title")
-        elif region in {"closing", "recipients"} and _MOTTO.search(folded):
+        elif region in {"closing", "recipients"} and NATIONAL_MOTTO.search(folded):
             # A second document's header after the first one's signature or recipients (a letter
             # and the guidance issued with it): its own preamble, body and closing.
             region = "preamble"
