@@ -94,6 +94,7 @@ class QuestionInfo:
     query: str = ""  # the retrieval query: the question without the words that only name its plan
     actor: str = ""  # the unit named as the one acting ("Sở Y tế báo cáo ai?"), as written
     compare: bool = False  # the question compares plans
+    asked: list[str] = field(default_factory=list)  # the slots a question word asks (see asked_slots)
 
     @property
     def intent(self) -> str:
@@ -119,6 +120,8 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
         # "do ai ký, ngày nào?": the day it was signed, the document's date
         chosen[chosen.index("deadline")] = "issue_date"
         chosen = list(dict.fromkeys(chosen))
+    if "signer" in chosen and ("person" in chosen or "lead" in chosen) and not re.search(r"\bky\b|\bsign", folded):
+        chosen.remove("signer")  # "ai (họ tên, chức vụ) là Trưởng Ban Chỉ đạo": a post, not who signed
     if "signer" in chosen and "lead" in chosen and not re.search(r"\bchu tri\b|\bphu trach\b", folded):
         chosen.remove("lead")  # "ai ký … với chức danh gì"
     if "report" in chosen and "recipients" in chosen:
@@ -138,6 +141,8 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
         chosen.remove("quantity")  # an amount of money is the funding slot's, typed as an amount
     if "number" in chosen and "quantity" in chosen:
         chosen.remove("quantity")
+    if "issue_date" in chosen and "quantity" in chosen and re.search(r"\bngay bao nhieu\b", folded):
+        chosen.remove("quantity")  # "đề ngày bao nhiêu": the document's date, not a figure
     if "frequency" in chosen and "deadline" in chosen and not re.search(r"\btruoc ngay\b|\bngay nao\b", folded):
         chosen.remove("deadline")
     if "duties" in chosen and "lead" in chosen and re.search(r"\b(?:co quan|don vi|so|phong|ban) nao\b", folded) \
@@ -150,6 +155,41 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
 
 
 DEADLINE_CUE = dict(SLOT_CUES)["deadline"]
+
+# Question words (folded). "như thế nào", "ra sao" ask a manner, which no slot types; "máy" (a
+# machine) folds like "mấy", so "mấy" counts only before what it counts.
+_QUESTION_WORD = re.compile(
+    r"\b(?:nao|gi|ai|bao nhieu|bao gio|bao lau|(?:o|tai|ve|tu|den) dau|so may"
+    r"|may (?:ngay|thang|tuan|nam|lan|buoi|gio|nguoi|don vi|xa|phuong|ho|diem|muc|tram|khu|cum|loai|nhom))\b"
+    r"|\b(?:who|whom|whose|which|what|when|where|how (?:many|much|often|long))\b")
+_MANNER = re.compile(r"\bthe nao\b|\bra sao\b")
+
+
+def asked_slots(folded: str, slots: list[str]) -> list[str]:
+    """The slots a question word attaches to: in "Chỉ thị … yêu cầu các huyện báo cáo … về UBND
+    tỉnh trước ngày nào?" the date is asked and the report only frames it, so a reporting line
+    without a date does not answer it. Each question word goes to the nearest cue, a preceding
+    one first (Vietnamese puts the question word after what it asks: "cơ quan nào", "trước ngày
+    nào"). [] when no question word attaches to a slot asked (a yes/no or "như thế nào" question)."""
+    manner = [m.span() for m in _MANNER.finditer(folded)]
+    spans = [(slot, m.start(), m.end()) for slot, pattern in _SLOT_PATTERNS if slot in slots
+             for m in pattern.finditer(folded)]
+    asked: list[str] = []
+    for word in _QUESTION_WORD.finditer(folded):
+        at = word.start()
+        if any(s <= at < e for s, e in manner):
+            continue
+
+        def distance(span) -> float:
+            _, start, end = span
+            if start <= at < end:
+                return 0.0
+            return at - end if at >= end else 1.5 * (start - word.end())
+        if spans:
+            slot = min(spans, key=distance)[0]
+            if slot not in asked:
+                asked.append(slot)
+    return [slot for slot in slots if slot in asked]
 
 
 def asks_deadline(folded: str) -> bool:
@@ -249,6 +289,7 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
         query=query,
         actor=acting_unit(question),
         compare=compare,
+        asked=asked_slots(with_aliases(folded), slots),
     )
 
 

@@ -155,6 +155,18 @@ def has_diacritics(text: str) -> bool:
 
 # The national motto every document's header carries, folded and OCR-tolerant ("CỘNG HOÀ XÃ HỌI
 # CHỦ NGHĨA"): where it stands, a document's header begins.
+# Vietnamese family names, the commonest hundred or so: together they cover nearly every name an
+# office document carries, and they tell a person's name from a capitalised post ("Trưởng Ban
+# Chỉ đạo" is not "Trương …", so they are compared with their marks).
+FAMILY_NAMES = frozenset("""
+nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh đoàn trịnh trương lâm
+lương mai cao chu quách hà thái tăng kiều la lưu tôn tống châu giang khúc lại lò lữ mạc nghiêm ông
+phùng quan thân thạch tiêu triệu văn vương diệp đào đàm đồng kim kha khổng lăng liêu mạch mẫn
+nông ninh tất thiều tiết trác từ ứng vi âu bạch cù giáp hàn hầu hứa khuất lộc mông nhâm phí
+phương sầm tạ thịnh trà
+""".split())
+FAMILY_NAMES_FOLDED = frozenset(fold(name) for name in FAMILY_NAMES)
+
 NATIONAL_MOTTO = re.compile(r"\bcong h\w{1,2} xa h\w{1,2} chu ngh\w{1,2}\b")
 
 _SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?[aeiouy]{1,4}(?:ch|ng|nh|[cmnpt])?$")

@@ -23,7 +23,8 @@ from assistant.answering.reading import Context, Finding
 from assistant.answering.references import ReferenceReader
 from assistant.answering.statements import StatementReader
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
-from assistant.answering.sentences import (DATE, DutiesReader, SentenceReader, TableValueReader, has_evidence)
+from assistant.answering.sentences import (DATE, DURATION, SLOT_EVIDENCE, DutiesReader, SentenceReader, TableValueReader,
+                                           PERSON, has_evidence, has_quantity)
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
@@ -85,10 +86,31 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
         findings = read_slots(Context(engine, replace(info, actor=""), hits, words, scope))
         note = (f"The plan does not mention {info.actor}. " if info.english
                 else f"Kế hoạch không nhắc đến {info.actor}. ")
-    if not findings:
+    if not findings or not _answers_asked(info, findings):
         return _not_found(info, hits)
     answer = _answer(engine, info, findings)
     return replace(answer, answer=note + answer.answer) if note else answer
+
+
+# The kind of value a slot's answer holds, where a pattern can tell: a date, a count, a period.
+_TYPED_VALUE = {"deadline": rf"{DATE}|{SLOT_EVIDENCE['deadline']}|{DURATION}", "frequency": SLOT_EVIDENCE["frequency"],
+                "contact": SLOT_EVIDENCE["contact"], "effective": SLOT_EVIDENCE["effective"]}
+
+
+def _answers_asked(info: QuestionInfo, findings: list[Finding]) -> bool:
+    """Whether the findings hold the kind of value the question words ask for. "… báo cáo UBND
+    tỉnh trước ngày nào?" asks a date; a reporting line without one frames the question and
+    does not answer it. Who-questions are not checked here: a body has no pattern."""
+    typed = [slot for slot in info.asked if slot in _TYPED_VALUE or slot in {"quantity", "person"}]
+    if not typed or len(typed) < len(info.asked):
+        return True
+    for finding in findings:
+        folded = fold(re.sub(r"\{\d+\}", " ", finding.text))  # without its citation marks
+        for slot in typed:
+            if (has_quantity(folded) if slot == "quantity" else PERSON.search(finding.text) if slot == "person"
+                    else re.search(_TYPED_VALUE[slot], folded)):
+                return True
+    return False
 
 
 def _unit_named(unit: str, plans) -> bool:

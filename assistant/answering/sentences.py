@@ -17,7 +17,7 @@ from assistant.answering.reading import Context, Finding
 from assistant.answering.records import same_unit
 from assistant.documents import Clause
 from assistant.retrieval.hybrid import Hit
-from assistant.text import NATIONAL_MOTTO, fold
+from assistant.text import FAMILY_NAMES, FAMILY_NAMES_FOLDED, NATIONAL_MOTTO, fold, has_diacritics
 
 # What a part must hold to answer each slot (folded; inner letters are wildcards where OCR
 # misreads them: "bao cdo", "phdi hop").
@@ -44,12 +44,43 @@ SLOT_EVIDENCE = {
     "effective": r"\bco hieu luc\b|\bhieu luc (?:thi hanh|ke tu|tu)\b",  # not "hiệu lực, hiệu quả"
     "contact": r"\b0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}\b|@|www\.|https?://",
 }
-# A person's name, on the source text: "Ông Nguyễn Anh Nhân", "đồng chí Võ Phiên", "Trần Thị Diệu Thúy".
-PERSON = re.compile(r"\b(?:[Ôô]ng|[Bb]à|đồng chí|[Đđ]/c)\s+[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)+"
-                    r"|\b[A-ZĐ][a-zà-ỹ]+(?:\s+[A-ZĐ][a-zà-ỹ]+){2,3}\b")
+# A person's name, on the source text: "Ông Nguyễn Anh Nhân", "đồng chí Võ Phiên", "Trần Thị Diệu
+# Thúy". Without a title word the first syllable must be a family name: capitalised posts
+# ("Trưởng Ban Chỉ Đạo", "Ủy Ban Nhân Dân") have the same shape.
+_TITLED = re.compile(r"\b(?:[Ôô]ng|[Bb]à|đồng chí|[Đđ]/c)\s+[A-ZĐÀ-Ỹ]\w*(?:\s+[A-ZĐÀ-Ỹ]\w*)+")
+_BARE_NAME = re.compile(r"\b([A-ZĐ][a-zà-ỹ]+)(?:\s+[A-ZĐ][a-zà-ỹ]+){2,3}\b")
+
+
+class _PersonName:
+    """`PERSON.search(text)`: the first person's name in a text, or None."""
+
+    @staticmethod
+    def search(text: str):
+        titled = _TITLED.search(text)
+        if titled:
+            return titled
+        return next((m for m in _BARE_NAME.finditer(text) if m.group(1).lower() in FAMILY_NAMES
+                     or not has_diacritics(m.group(0)) and m.group(1).lower() in FAMILY_NAMES_FOLDED), None)
+
+
+PERSON = _PersonName()
+
+
+# Numbers that are not quantities: an item's numbering, a document number, a date, a year, an ordinal.
+_NOT_QUANTITY = re.compile(r"^\s*(?:[ivx]+|\d+(?:\.\d+)*|[a-z])[.)]\s*|\d+\s*[/-]\s*[\w/-]*[a-z][\w/-]*"
+                           r"|\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\b(?:ngay|thang|nam|quy|giai doan|lan thu|khoa)\s+\d+(?:\s*[/-]\s*\d+)*"
+                           r"|\b(?:19|20)\d\d\b")
+
+
+def has_quantity(folded: str) -> bool:
+    """A figure that can answer "bao nhiêu": "3. Tỷ lệ % người hưởng …" (an item number) and
+    "lần thứ II năm 2026" (an ordinal, a year) hold none."""
+    return re.search(r"\d", _NOT_QUANTITY.sub(" ", folded)) is not None
 
 
 def has_evidence(slot: str, folded: str) -> bool:
+    if slot == "quantity":
+        return has_quantity(folded)
     pattern = SLOT_EVIDENCE.get(slot)
     return pattern is None or re.search(pattern, folded) is not None
 

@@ -1,0 +1,79 @@
+"""The value a question word asks for: "… báo cáo UBND tỉnh trước ngày nào?" asks a date, and a
+reporting line without one does not answer it (the composer says "không tìm thấy" instead)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.compose import _answers_asked
+from assistant.answering.reading import Finding
+from assistant.answering.sentences import has_quantity
+from assistant.question import analyze
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("Chỉ thị yêu cầu các xã báo cáo kết quả rà soát về UBND tỉnh trước ngày nào?", ["deadline"]),
+    ("Ai báo cáo cho ai, trước ngày nào?", ["report", "deadline"]),
+    ("Sở Y tế phối hợp với những đơn vị nào?", ["coordinate"]),
+    ("Cơ quan nào chủ trì việc kiểm kê tài sản?", ["lead"]),
+    ("Đến năm 2030 toàn tỉnh thành lập bao nhiêu tổ công nghệ số?", ["quantity"]),
+    ("bao cao dinh ky bao lau mot lan", ["frequency"]),
+    ("Kế hoạch được triển khai như thế nào?", []),
+])
+def test_question_words_attach_to_the_slot_they_ask(question, asked):
+    assert analyze(question, []).asked == asked
+
+
+def _finding(slot: str, text: str) -> Finding:
+    return Finding(slot=slot, text=text, score=0.5, reader="reporting")
+
+
+def test_a_reporting_line_without_a_date_does_not_answer_when():
+    info = analyze("Các xã báo cáo kết quả rà soát về UBND tỉnh trước ngày nào?", [])
+    assert not _answers_asked(info, [_finding("report", "kịp thời báo cáo UBND tỉnh chỉ đạo giải quyết {0}")])
+    assert _answers_asked(info, [_finding("report", "báo cáo UBND tỉnh trước ngày 15/12/2026 {0}")])
+
+
+def test_who_questions_are_not_checked_by_pattern():
+    info = analyze("Xong thì báo cáo những sở nào để được hướng dẫn?", [])
+    assert _answers_asked(info, [_finding("report", "UBND xã: báo cáo các sở: Tài chính, Xây dựng {0}")])
+
+
+def test_a_count_asked_needs_a_figure_not_an_item_number_or_a_year():
+    info = analyze("Đến năm 2030 toàn tỉnh thành lập bao nhiêu tổ công nghệ số cộng đồng?", [])
+    assert not _answers_asked(info, [_finding("quantity", "1.2. Tổ chức các Tổ công nghệ số cộng đồng đến năm 2030 {0}")])
+    assert _answers_asked(info, [_finding("quantity", "Thành lập 1.250 Tổ công nghệ số cộng đồng {0}")])
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("3. tỷ lệ % người hưởng trợ cấp", False),
+    ("chương trình lần thứ ii năm 2026", False),
+    ("kế hoạch 157/kh-ubnd ngày 12/5/2025", False),
+    ("giai đoạn 2026-2030", False),
+    ("đạt 100% số xã", True),
+    ("rà soát hồ sơ 36 hộ", True),
+])
+def test_figures(text, figure):
+    from assistant.text import fold
+
+    assert has_quantity(fold(text)) is figure
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Trưởng Ban Chỉ đạo: Phân công, chỉ đạo các thành viên", None),
+    ("Ủy Ban Nhân Dân Tỉnh", None),
+    ("KT. CHỦ TỊCH, PHÓ CHỦ TỊCH Nguyễn Ngọc Sâm", "Nguyễn Ngọc Sâm"),
+    ("Ông Đỗ Mạnh Cường - Phó Trưởng đoàn", "Ông Đỗ Mạnh Cường"),
+    ("do Nguyen Ngoc Sam ky", "Nguyen Ngoc Sam"),
+])
+def test_a_name_is_not_a_capitalised_post(text, name):
+    from assistant.answering.sentences import PERSON
+
+    found = PERSON.search(text)
+    assert (found.group(0) if found else None) == name
+
+
+def test_a_post_asked_by_name_is_not_the_signer():
+    info = analyze("Ai (họ tên, chức vụ) là Trưởng Ban Chỉ đạo tổng kiểm kê tài sản công?", [])
+    assert "signer" not in info.slots and info.asked == ["person"]
+    assert not _answers_asked(info, [_finding("lead", "Trưởng Ban Chỉ đạo: Phân công, chỉ đạo các thành viên {0}")])
+    assert _answers_asked(info, [_finding("lead", "Trưởng Ban Chỉ đạo: đồng chí Trần Phước Hiền, Phó Chủ tịch {0}")])
