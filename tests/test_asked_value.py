@@ -77,3 +77,23 @@ def test_a_post_asked_by_name_is_not_the_signer():
     assert "signer" not in info.slots and info.asked == ["person"]
     assert not _answers_asked(info, [_finding("lead", "Trưởng Ban Chỉ đạo: Phân công, chỉ đạo các thành viên {0}")])
     assert _answers_asked(info, [_finding("lead", "Trưởng Ban Chỉ đạo: đồng chí Trần Phước Hiền, Phó Chủ tịch {0}")])
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("Hiện có tổng cộng bao nhiêu người đang hưởng trợ cấp?", "nguoi"),
+    ("Có mấy đợt kiểm tra?", "dot"),
+    ("Tỷ lệ đạt bao nhiêu phần trăm?", "%"),
+    ("Tốc độ đạt bao nhiêu vào năm 2025?", ""),
+    ("Chỉ số tăng bình quân bao nhiêu mỗi năm?", ""),
+    ("Tỷ lệ máy chủ có giải pháp chống mã độc là bao nhiêu?", ""),  # "máy", not "mấy"
+])
+def test_the_unit_a_count_asks(question, unit):
+    from assistant.answering.sentences import asked_unit
+
+    assert asked_unit(question) == unit
+
+
+def test_a_count_of_people_is_not_a_score():
+    info = analyze("Thành phố hiện có bao nhiêu người đang hưởng trợ cấp xã hội?", [])
+    assert not _answers_asked(info, [_finding("quantity", "3. Tỷ lệ % người hưởng trợ cấp xã hội mở tài khoản — ĐIỂM CHUẨN: 20 {0}")])
+    assert _answers_asked(info, [_finding("quantity", "Toàn thành phố có 52.300 người hưởng trợ cấp xã hội {0}")])

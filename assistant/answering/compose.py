@@ -24,7 +24,8 @@ from assistant.answering.references import ReferenceReader
 from assistant.answering.statements import StatementReader
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
 from assistant.answering.sentences import (DATE, DURATION, SLOT_EVIDENCE, DutiesReader, SentenceReader, TableValueReader,
-                                           PERSON, has_evidence, has_quantity)
+                                           PERSON, asked_unit, has_evidence, has_quantity,
+                                           has_quantity_of)
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
@@ -104,13 +105,17 @@ def _answers_asked(info: QuestionInfo, findings: list[Finding]) -> bool:
     typed = [slot for slot in info.asked if slot in _TYPED_VALUE or slot in {"quantity", "person"}]
     if not typed or len(typed) < len(info.asked):
         return True
-    for finding in findings:
-        folded = fold(re.sub(r"\{\d+\}", " ", finding.text))  # without its citation marks
-        for slot in typed:
-            if (has_quantity(folded) if slot == "quantity" else PERSON.search(finding.text) if slot == "person"
-                    else re.search(_TYPED_VALUE[slot], folded)):
-                return True
-    return False
+    unit = "" if info.english else asked_unit(info.text)
+    return any(_holds_value(slot, finding.text, unit) for finding in findings for slot in typed)
+
+
+def _holds_value(slot: str, text: str, unit: str) -> bool:
+    folded = fold(re.sub(r"\{\d+\}", " ", text))  # without its citation marks
+    if slot == "quantity":
+        return has_quantity_of(folded, unit) if unit else has_quantity(folded)
+    if slot == "person":
+        return PERSON.search(text) is not None
+    return re.search(_TYPED_VALUE[slot], folded) is not None
 
 
 def _unit_named(unit: str, plans) -> bool:

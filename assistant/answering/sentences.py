@@ -78,6 +78,32 @@ def has_quantity(folded: str) -> bool:
     return re.search(r"\d", _NOT_QUANTITY.sub(" ", folded)) is not None
 
 
+# Function words (a closed class, folded) that may follow "bao nhiêu" and name no unit: "đạt bao
+# nhiêu vào năm 2025", "tăng bao nhiêu mỗi năm", "là bao nhiêu".
+_NOT_UNIT = frozenset("""la va cua trong tren duoi o tai theo de khi thi hay hoac duoc vao moi hang den tu cho
+voi so nua mot nhung cac ca tat dat tang giam trieu ty dong tien""".split())
+
+
+def asked_unit(question: str) -> str:
+    """What "bao nhiêu"/"mấy" counts in a question ("bao nhiêu người" → "nguoi", "bao nhiêu
+    phần trăm" → "%"), "" when it names nothing ("là bao nhiêu?", "đạt bao nhiêu vào năm 2025").
+    Read on the question as typed: "mấy" counts, "máy" (a machine) does not."""
+    found = re.search(r"\b(?:bao nhiêu|bao nhieu|mấy)\s+(\w+)", question.lower())
+    unit = fold(found.group(1)) if found else ""
+    if not unit or unit in _NOT_UNIT:
+        return ""
+    return "%" if unit == "phan" else unit
+
+
+def has_quantity_of(folded: str, unit: str) -> bool:
+    """A figure of that unit: "1.250 tổ công nghệ số", "100% số xã" for "bao nhiêu xã";
+    "điểm chuẩn: 20" is no count of people."""
+    rest = _NOT_QUANTITY.sub(" ", folded)
+    if unit == "%":
+        return re.search(r"\d\s*%", rest) is not None
+    return re.search(rf"\d[\d.,]*\s*%?\s*(?:\S+\s+){{0,2}}{re.escape(unit)}\b", rest) is not None
+
+
 def has_evidence(slot: str, folded: str) -> bool:
     if slot == "quantity":
         return has_quantity(folded)
