@@ -97,3 +97,43 @@ def test_a_count_of_people_is_not_a_score():
     info = analyze("Thành phố hiện có bao nhiêu người đang hưởng trợ cấp xã hội?", [])
     assert not _answers_asked(info, [_finding("quantity", "3. Tỷ lệ % người hưởng trợ cấp xã hội mở tài khoản — ĐIỂM CHUẨN: 20 {0}")])
     assert _answers_asked(info, [_finding("quantity", "Toàn thành phố có 52.300 người hưởng trợ cấp xã hội {0}")])
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Sở nào hướng dẫn kiểm kê tài sản kết cấu hạ tầng chợ?", "so"),
+    ("UBND các xã chỉ đạo phòng nào phổ biến kết quả quan trắc?", "phong"),
+    ("Cơ quan nào thẩm định hồ sơ?", ""),
+    ("Kế hoạch thực hiện nghị quyết chuyển đổi số nào?", None),  # "số nào", not "sở nào"
+    ("so nao huong dan kiem ke", "so"),
+])
+def test_the_kind_of_body_asked(question, kind):
+    from assistant.answering.sentences import asked_body_kind
+
+    assert asked_body_kind(question) == kind
+
+
+def test_a_body_of_the_kind_asked_answers_whatever_its_verb(tmp_path):
+    from assistant.answering.coverage import content_words
+    from assistant.answering.reading import Context
+    from assistant.answering.sentences import SentenceReader
+    from assistant.ingest.pipeline import read_plan
+    from assistant.retrieval.hybrid import Hit
+
+    path = tmp_path / "kh.txt"
+    path.write_text("KẾ HOẠCH\nTổng kiểm kê tài sản công\n\nIV. TỔ CHỨC THỰC HIỆN\n\n"
+                    "1. Sở Công Thương: hướng dẫn các cơ quan kiểm kê tài sản kết cấu hạ tầng chợ, cụm công nghiệp.\n\n"
+                    "2. Sở Xây dựng: hướng dẫn kiểm kê tài sản kết cấu hạ tầng giao thông.\n", encoding="utf-8")
+    plan = read_plan(path)
+    question = "Sở nào hướng dẫn kiểm kê tài sản kết cấu hạ tầng chợ và cụm công nghiệp?"
+    info = analyze(question, [plan])
+    hits = [Hit(plan.source, c, 1.0) for c in plan.clauses if "hướng dẫn" in c.text]
+
+    class _Engine:
+        def __init__(self, only):
+            self.plans = [only]
+
+        def plan(self, source):
+            return self.plans[0]
+
+    found = SentenceReader().read(Context(_Engine(plan), info, hits, content_words(info, [plan]), [plan]), "lead")
+    assert found and "Sở Công Thương" in found[0].text

@@ -140,12 +140,12 @@ def read_slots(context: Context) -> list[Finding]:
         if not candidates:
             continue
         _, found = max(candidates, key=lambda c: c[0])
-        chosen.append(found[0])
         # A close second (another recipient, the clause that carries the rest of the fact) is
         # given too; a weaker one would only add noise.
         second = 0.9 if found[0].reader != "sentence" else 0.6
-        if len(found) > 1 and found[1].score >= second * found[0].score:
-            chosen.append(found[1])
+        picked = found[:2] if len(found) > 1 and found[1].score >= second * found[0].score else found[:1]
+        # One sentence can answer two slots ("Sở X chủ trì … báo cáo … trước ngày 15/12"): said once.
+        chosen.extend(f for f in picked if all(f.text != c.text for c in chosen))
     return chosen
 
 

@@ -16,6 +16,7 @@ from assistant.answering.parts import actor_of, split_parts, year_heading
 from assistant.answering.reading import Context, Finding
 from assistant.answering.records import same_unit
 from assistant.documents import Clause
+from assistant.extract.entities import bodies_named
 from assistant.retrieval.hybrid import Hit
 from assistant.text import FAMILY_NAMES, FAMILY_NAMES_FOLDED, NATIONAL_MOTTO, fold, has_diacritics
 
@@ -102,6 +103,30 @@ def has_quantity_of(folded: str, unit: str) -> bool:
     if unit == "%":
         return re.search(r"\d\s*%", rest) is not None
     return re.search(rf"\d[\d.,]*\s*%?\s*(?:\S+\s+){{0,2}}{re.escape(unit)}\b", rest) is not None
+
+
+# "Sở nào hướng dẫn …", "chỉ đạo phòng nào …": the question asks for a body of that kind. Read
+# with marks where the question has them: "số nào" (a number) folds like "sở nào".
+_BODY_KINDS = ("sở", "phòng", "ban", "bộ", "cục", "chi cục", "trung tâm", "cơ quan", "đơn vị", "tổ chức")
+_BODY_KIND_ASKED = re.compile(rf"\b({'|'.join(_BODY_KINDS)})\s+nào\b")
+_BODY_KIND_ASKED_FOLDED = re.compile(rf"\b({'|'.join(fold(k) for k in _BODY_KINDS)})\s+nao\b")
+_ANY_BODY = {"co quan", "don vi", "to chuc"}
+
+
+def asked_body_kind(question: str) -> str | None:
+    """The kind of body asked, folded ("so", "phong"; "" for any body: "cơ quan nào"), None if none."""
+    lower = question.lower()
+    found = (_BODY_KIND_ASKED if has_diacritics(lower) else _BODY_KIND_ASKED_FOLDED).search(lower)
+    if not found:
+        return None
+    kind = fold(found.group(1))
+    return "" if kind in _ANY_BODY else kind
+
+
+def names_body_of(part: str, kind: str) -> bool:
+    """The part names a body of that kind: "Sở Công Thương: hướng dẫn …" for "sở nào"."""
+    bodies = bodies_named(part)
+    return any(fold(body).startswith(kind + " ") for body in bodies) if kind else bool(bodies)
 
 
 def has_evidence(slot: str, folded: str) -> bool:
@@ -191,12 +216,18 @@ class SentenceReader:
         actor = fold(info.actor)
         # "… phải báo cáo/gửi … trước ngày nào": the date of that report, not of another task.
         report_date = slot == "deadline" and re.search(r"\bbao cao\b|\bgui\b|\breport|\bsubmit", info.folded)
+        # "Sở nào hướng dẫn …": the sentence that names a Sở doing it answers, whatever its verb;
+        # "đơn vị nào chủ trì …" asks for the sentence that says "chủ trì".
+        body_kind = (asked_body_kind(info.text) if slot == "lead" and not info.english
+                     and not has_evidence("lead", info.folded) else None)
         scored = []
         for rank, hit, part in candidate_parts(context.hits[:8], titles=slot == "person"):
             folded = fold(part)
             heading = fold(" ".join(hit.clause.path))
             evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded)) \
                 or (lasting and re.search(DURATION, folded))
+            by_body = not evidence and body_kind is not None and names_body_of(part, body_kind)
+            evidence = evidence or by_body
             if not evidence or (amount and not re.search(MONEY, folded)):
                 continue
             if report_date and not has_evidence("report", folded):
@@ -213,7 +244,7 @@ class SentenceReader:
             bonus = 0.0
             if actor and (actor in folded or actor in heading):
                 bonus += 0.5
-            score = 2 * overlap + bonus + 1.0 / (1 + rank)
+            score = 2 * overlap + bonus + 1.0 / (1 + rank) - (0.5 if by_body else 0.0)
             scored.append((score, overlap, hit, part))
         scored.sort(key=lambda item: -item[0])
         findings = []
