@@ -137,3 +137,15 @@ def test_a_body_of_the_kind_asked_answers_whatever_its_verb(tmp_path):
 
     found = SentenceReader().read(Context(_Engine(plan), info, hits, content_words(info, [plan]), [plan]), "lead")
     assert found and "Sở Công Thương" in found[0].text
+
+
+@pytest.mark.parametrize("text, acts", [
+    ("Sở Tài chính tổng hợp kết quả kiểm kê, báo cáo Bộ Tài chính", True),
+    ("Báo cáo kết quả bằng văn bản gửi về Sở Tài chính", False),
+    ("Kiểm kê theo đúng hướng dẫn của Sở Tài chính", False),
+    ("Các đơn vị phối hợp với Sở Tài chính rà soát", False),
+])
+def test_a_unit_named_in_a_task_as_recipient_is_not_its_actor(text, acts):
+    from assistant.answering.records import _acts_in
+
+    assert _acts_in(text, "Sở Tài chính") is acts

@@ -191,8 +191,20 @@ class TaskReader:
 
 
 def _task_of(task: Task, actor: str) -> bool:
-    who = [task.title, *task.path, *(f.value for f in task.fields if f.role in {"lead", "leader"})]
-    return any(same_unit(actor, name) or fold(actor) in fold(name) for name in who)
+    who = [*task.path, *(f.value for f in task.fields if f.role in {"lead", "leader"})]
+    return (any(same_unit(actor, name) or fold(actor) in fold(name) for name in who)
+            or _acts_in(task.title, actor))
+
+
+# Words before a body that make it the one receiving or owning, not the one doing: "gửi về Sở
+# Tài chính", "theo hướng dẫn của Bộ Tài chính", "phối hợp với Sở Y tế".
+_NOT_ACTING_BEFORE = re.compile(r"(?:\b(?:gui|ve|cho|den|toi|voi|len|cua|qua|bao cao|trinh)\s+)(?:\S+\s+)?$")
+
+
+def _acts_in(text: str, actor: str) -> bool:
+    """The task's own text names the unit as the one doing it, not as a recipient or owner."""
+    low, unit = fold(text), fold(actor)
+    return any(not _NOT_ACTING_BEFORE.search(low[:m.start()]) for m in re.finditer(re.escape(unit), low))
 
 
 def _plans_of(context: Context):
