@@ -55,3 +55,29 @@ def test_english_plurals_are_translated_like_their_singular():
 
     assert translate_english_terms("two expressways") == "two expressways (cao tốc)"
     assert translate_english_terms("decrees") == "decrees (nghị định)"
+
+
+def _one_plan(tmp_path, title: str):
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh.txt"
+    path.write_text(f"ỦY BAN NHÂN DÂN TỈNH KHÊ NAM\n\nKẾ HOẠCH\n{title}\n\nI. MỤC ĐÍCH\n\n1. Nội dung.\n",
+                    encoding="utf-8")
+    return read_plan(path)
+
+
+def test_title_words_are_dropped_as_pairs_so_folded_homographs_stay(tmp_path):
+    # "nhân dân" is in the header, "hướng dẫn" is asked: folded, "dân" and "dẫn" are one word.
+    plan = _one_plan(tmp_path, "Kiểm kê tài sản kết cấu hạ tầng")
+    info = analyze("kiem ke tai san: so xay dung huong dan kiem ke nhung loai tai san ket cau ha tang nao", [plan])
+    words = content_words(info, [plan])
+    assert {"xay", "dung", "huong", "dan", "loai"} <= set(words)
+    assert not {"kiem", "ke", "tai", "san", "ket", "cau"} & set(words)
+
+
+def test_the_tail_of_a_plan_number_is_no_topic_word(tmp_path):
+    plan = _one_plan(tmp_path, "Kiểm tra vật liệu nổ")
+    info = analyze("ke hoach 1105/kh-dkt: don vi duoc kiem tra phai chuan bi bao cao theo mau nao?", [plan])
+    info.query = "/kh-dkt: don vi duoc kiem tra phai chuan bi bao cao theo mau nao?"  # "1105" named the plan
+    words = content_words(info, [plan])
+    assert not {"kh", "dkt", "phai"} & set(words) and "mau" in words

@@ -39,6 +39,10 @@ _QUESTION_FILLERS = {"lâu", "lần", "mấy", "nhiêu", "gì", "nào", "làm", 
                      "khi", "bao", "tên", "ten", "gì", "gi"}
 
 
+# A question typed without marks: its fillers folded, but for "dung", which is the "dựng" of
+# "xây dựng" as often as the "dùng" of a question.
+_FOLDED_FILLERS = {fold(w) for w in _QUESTION_FILLERS} - {"dung"}
+
 _ENGLISH_FUNCTION = {"the", "which", "what", "who", "when", "where", "how", "in", "under", "according", "by",
                      "for", "of", "to", "plan", "plans", "is", "are", "does", "do"}
 
@@ -65,14 +69,24 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
     else:
         text = info.query or info.text
         text = apply_synonyms(strip_spans(text, reference_spans(fold(text))), keep_original=False)
+        # The tail of a number whose digits named the plan and left the query ("1105/KH-ĐKT").
+        text = re.sub(r"(?<![\w/])/[^\W\d_][\w&]*(?:-[\w&]+)*", " ", text)
     accented = has_diacritics(text)
-    words = [w for w in _without_issuer(_syllables(text, accented, query=True)) if fold(w) not in names and fold(w) not in level_words
-             and fold(w) not in STOPWORDS and w not in _QUESTION_FILLERS and not w.isdigit()]
+    fillers = _QUESTION_FILLERS if accented else _FOLDED_FILLERS
+    syllables = _without_issuer(_syllables(text, accented, query=True))
+    kept = [i for i, w in enumerate(syllables) if fold(w) not in names and fold(w) not in level_words
+            and fold(w) not in STOPWORDS and w not in fillers and not w.isdigit()]
+    words = [syllables[i] for i in kept]
     if len(plans) == 1 and drop_title:
         # Words that only repeat the plan's own title name the plan, not the fact asked
         # ("Kinh phí thực hiện Kế hoạch triển khai thi hành Luật Việc làm … từ nguồn nào?").
-        title = set(cards(plans)[0].topic)
-        rest = [w for w in words if fold(w) not in title]
+        # Compared as pairs of the question as written: the "dẫn" of "hướng dẫn" is not the
+        # "dân" of "nhân dân" once folded.
+        topic = cards(plans)[0].topic
+        title = set(zip(topic, topic[1:]))
+        folded = [fold(w) for w in syllables]
+        in_title = {j for i, pair in enumerate(zip(folded, folded[1:])) if pair in title for j in (i, i + 1)}
+        rest = [syllables[i] for i in kept if i not in in_title]
         if len(rest) >= 2:
             words = rest
     return words
