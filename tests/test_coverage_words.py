@@ -81,3 +81,11 @@ def test_the_tail_of_a_plan_number_is_no_topic_word(tmp_path):
     info.query = "/kh-dkt: don vi duoc kiem tra phai chuan bi bao cao theo mau nao?"  # "1105" named the plan
     words = content_words(info, [plan])
     assert not {"kh", "dkt", "phai"} & set(words) and "mau" in words
+
+
+def test_task_text_is_covered_by_syllables_not_substrings():
+    from assistant.answering.coverage import text_coverage
+
+    # A substring test finds "quan" in "quản lý" and "chi" in "chỉ tiêu".
+    assert text_coverage(["cơ", "quan", "chỉ"], "Rà soát quản lý các chỉ tiêu") < 0.34
+    assert text_coverage(["cơ", "chế", "thử", "nghiệm"], "Xây dựng cơ chế và triển khai thử nghiệm") > 0.8

@@ -55,7 +55,7 @@ READERS = {
     "general": (_sentence,),
 }
 # The least a finding of each reader must cover of the question to count.
-MIN_SCORE = {"metadata": 0.0, "reference": 0.0, "statement": 0.0, "reporting": 0.2, "tasks": 0.34, "table": 0.4, "duties": 0.3, "sentence": MIN_COVERAGE}
+MIN_SCORE = {"metadata": 0.0, "reference": 0.0, "statement": 0.0, "reporting": 0.2, "tasks": 0.3, "table": 0.4, "duties": 0.3, "sentence": MIN_COVERAGE}
 # A slot already answered by a chosen sentence that states it plainly is not asked again.
 _STATES = {"lead": r"\bchu tri\b|\bdau moi\b|\bphu trach\b", "coordinate": r"\bphoi hop\b",
            "report": r"\bbao cao\b|\bgui\b", "deadline": DATE, "place": r"\bdia diem\b",

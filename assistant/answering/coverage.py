@@ -115,9 +115,13 @@ def coverage(words: list[str], clause: Clause) -> float:
     """Share of the question's topic syllables, and of its adjacent pairs, found in the clause
     (heading path included). Accented words match accented text; a clause without diacritics
     (a scan) is matched folded. Pairs keep "thời tiết" from matching "thời kỳ … chi tiết"."""
+    return text_coverage(words, " ".join((*clause.path, clause.text)))
+
+
+def text_coverage(words: list[str], context_text: str) -> float:
+    """`coverage` of any text: a task's title, heading and fields read as one."""
     if not words:
         return 0.0
-    context_text = " ".join((*clause.path, clause.text))
     accented = diacritic_ratio(context_text) >= 0.3 and has_diacritics(" ".join(words))
     probe = words if accented else [fold(w) for w in words]
     context = _syllables(context_text, accented)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.coverage import text_coverage
 from assistant.answering.reading import Context, Finding
 from assistant.extract.obligations import Obligation, extract_obligations
 from assistant.extract.tasks import Task, extract_tasks
@@ -171,10 +172,10 @@ class TaskReader:
                          if (plan.source, cid) in rank_of]
                 if not ranks:
                     continue
-                text = fold(" ".join((task.title, *task.path[-1:],
-                                      *(f.value for f in task.fields if f.role in {"content", "product"}))))
-                words = [fold(w) for w in context.words]
-                overlap = sum(w in text for w in words) / max(1, len(words))
+                # Syllables and their pairs, as `coverage` counts them: a substring test would
+                # find "quan" in "quản lý" and "chi" in "chỉ tiêu".
+                overlap = text_coverage(context.words, " ".join((
+                    task.title, *task.path[-1:], *(f.value for f in task.fields if f.role in {"content", "product"}))))
                 scored.append((2 * overlap + 1.0 / (1 + min(ranks)), overlap, task, fields))
         if not scored:
             return []
