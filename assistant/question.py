@@ -148,9 +148,10 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
     if "duties" in chosen and "lead" in chosen and re.search(r"\b(?:co quan|don vi|so|phong|ban) nao\b", folded) \
             and not re.search(r"\bchu tri\b", folded):
         chosen.remove("lead")
-    if "lead" in chosen and "coordinate" in chosen and re.search(r"\bphoi hop voi (?:co quan|don vi|so|ai|nhung)\b",
-                                                                 folded) and not re.search(r"\bchu tri\b", folded):
-        chosen.remove("lead")  # "phối hợp với đơn vị nào" asks the partner, not the lead
+    if "lead" in chosen and "coordinate" in chosen and re.search(
+            r"\bphoi hop voi (?:co quan|don vi|so|ai|nhung)\b|\b(?:co quan|don vi|so|phong|ban) nao (?:se |duoc giao )?phoi hop\b",
+            folded) and not re.search(r"\bchu tri\b", folded):
+        chosen.remove("lead")  # "phối hợp với đơn vị nào", "đơn vị nào phối hợp" ask the partner, not the lead
     return chosen or ["general"]
 
 
@@ -165,6 +166,11 @@ _QUESTION_WORD = re.compile(
 _MANNER = re.compile(r"\bthe nao\b|\bra sao\b")
 
 
+def _partner(folded: str, at: int) -> str:
+    """"… và phối hợp với những đơn vị nào?": the body asked after "phối hợp với" is a partner."""
+    return "coordinate" if re.search(r"\bphoi hop(?: voi)?(?: (?:nhung|cac))?\s*$", folded[:at]) else "lead"
+
+
 def asked_slots(folded: str, slots: list[str]) -> list[str]:
     """The slots a question word attaches to: in "Chỉ thị … yêu cầu các huyện báo cáo … về UBND
     tỉnh trước ngày nào?" the date is asked and the report only frames it, so a reporting line
@@ -172,8 +178,8 @@ def asked_slots(folded: str, slots: list[str]) -> list[str]:
     one first (Vietnamese puts the question word after what it asks: "cơ quan nào", "trước ngày
     nào"). [] when no question word attaches to a slot asked (a yes/no or "như thế nào" question)."""
     manner = [m.span() for m in _MANNER.finditer(folded)]
-    spans = [(slot, m.start(), m.end()) for slot, pattern in _SLOT_PATTERNS if slot in slots
-             for m in pattern.finditer(folded)]
+    spans = [(_partner(folded, m.start()) if slot == "lead" and "coordinate" in slots else slot, m.start(), m.end())
+             for slot, pattern in _SLOT_PATTERNS if slot in slots for m in pattern.finditer(folded)]
     asked: list[str] = []
     for word in _QUESTION_WORD.finditer(folded):
         at = word.start()

@@ -149,3 +149,13 @@ def test_a_unit_named_in_a_task_as_recipient_is_not_its_actor(text, acts):
     from assistant.answering.records import _acts_in
 
     assert _acts_in(text, "Sở Tài chính") is acts
+
+
+@pytest.mark.parametrize("question, slots, asked", [
+    ("Những đơn vị nào phối hợp thực hiện nhiệm vụ tái cơ cấu ngành công nghiệp?", ["coordinate"], ["coordinate"]),
+    ("Cơ quan nào chủ trì rà soát mỏ đá, và phối hợp với những đơn vị nào?", ["lead", "coordinate"],
+     ["lead", "coordinate"]),
+])
+def test_a_body_asked_next_to_phoi_hop_is_a_partner(question, slots, asked):
+    info = analyze(question, [])
+    assert (info.slots, info.asked) == (slots, asked)
