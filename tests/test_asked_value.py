@@ -159,3 +159,18 @@ def test_a_unit_named_in_a_task_as_recipient_is_not_its_actor(text, acts):
 def test_a_body_asked_next_to_phoi_hop_is_a_partner(question, slots, asked):
     info = analyze(question, [])
     assert (info.slots, info.asked) == (slots, asked)
+
+
+def test_a_flat_directive_frames_bullets_by_the_lead_above_them(tmp_path):
+    from assistant.answering.parts import lead_frame
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "ct.txt"
+    path.write_text("CHỈ THỊ\nVề tăng cường khoa học cơ sở\n\n"
+                    "d) Sở Nội vụ:\n\nKiện toàn tổ chức bộ máy.\n\n"
+                    "e) Sở Tài chính:\n\n- Bố trí kinh phí hoạt động khoa học hằng năm.\n\n- Cấp phát kinh phí kịp thời.\n",
+                    encoding="utf-8")
+    plan = read_plan(path)
+    by_text = {c.text.lstrip("- "): c for c in plan.clauses}
+    assert lead_frame(plan, by_text["Cấp phát kinh phí kịp thời."]) == "Sở Tài chính"
+    assert lead_frame(plan, by_text["Kiện toàn tổ chức bộ máy."]) == "Sở Nội vụ"

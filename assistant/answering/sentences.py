@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.coverage import coverage
-from assistant.answering.parts import actor_of, split_parts, year_heading
+from assistant.answering.parts import actor_of, lead_frame, split_parts, year_heading
 from assistant.answering.reading import Context, Finding
 from assistant.answering.records import same_unit
 from assistant.documents import Clause
@@ -148,8 +148,8 @@ def context_of(clause: Clause) -> str:
     return actor_of(clause) or year_heading(clause)
 
 
-def quote_part(clause: Clause, part: str, english: bool, words: list[str] | None = None) -> str:
-    frame = context_of(clause)
+def quote_part(clause: Clause, part: str, english: bool, words: list[str] | None = None, lead: str = "") -> str:
+    frame = context_of(clause) or lead
     if not frame and clause.path and clause.kind in {"bullet", "paragraph", "row"} and words:
         # The words asked are in the heading ("1.2. Sở Tài chính - Cơ quan thường trực …"),
         # not in the line: the heading frames it.
@@ -223,10 +223,13 @@ class SentenceReader:
         scored = []
         for rank, hit, part in candidate_parts(context.hits[:8], titles=slot == "person"):
             folded = fold(part)
-            heading = fold(" ".join(hit.clause.path))
+            lead = lead_frame(context.plan(hit.source), hit.clause)
+            heading = fold(" ".join((*hit.clause.path, lead)))
             evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded)) \
                 or (lasting and re.search(DURATION, folded))
-            by_body = not evidence and body_kind is not None and names_body_of(part, body_kind)
+            # A unit's duties under its lead ("e) Sở Tài chính:") answer who does them.
+            by_body = not evidence and ((body_kind is not None and names_body_of(part, body_kind))
+                                        or (slot == "lead" and bool(lead) and bool(bodies_named(lead))))
             evidence = evidence or by_body
             if not evidence or (amount and not re.search(MONEY, folded)):
                 continue
@@ -245,18 +248,18 @@ class SentenceReader:
             if actor and (actor in folded or actor in heading):
                 bonus += 0.5
             score = 2 * overlap + bonus + 1.0 / (1 + rank) - (0.5 if by_body else 0.0)
-            scored.append((score, overlap, hit, part))
+            scored.append((score, overlap, hit, part, lead))
         scored.sort(key=lambda item: -item[0])
         findings = []
         seen = set()
-        for score, overlap, hit, part in scored:
+        for score, overlap, hit, part, lead in scored:
             key = (hit.source, hit.clause.id)
             if key in seen:
                 continue
             seen.add(key)
             # How well the part (with its headings) covers the question, capped by the clause.
             fit = min(overlap, coverage(context.words, hit.clause)) if context.words else overlap
-            findings.append(Finding(slot, quote_part(hit.clause, part, info.english, words) + " {0}", [hit], fit,
+            findings.append(Finding(slot, quote_part(hit.clause, part, info.english, words, lead) + " {0}", [hit], fit,
                                     self.name))
             if len(findings) == 2:
                 break
