@@ -26,8 +26,8 @@ DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
 
 @contextlib.contextmanager
 def _gc_paused():
-    """Collection paused while an open builds its hundreds of thousands of clause objects: each
-    full collection walks all of them again (a third of ClauseCorpus's time at 500k clauses)."""
+    """Collection paused while an open parses plan files and builds BM25 from their token lists
+    (hundreds of thousands of objects, each full collection would walk them all again)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -5,8 +5,9 @@ Layout of `index/`:
     manifest.json       {"version", "embed_model", "plans": {source: {"sha256", "key", "clauses"}}}
     plans/<key>.json    {"source", "sha256", "metadata", "clauses": [...], "tokens": [[...], ...]}
     chroma/             embedded Chroma store (or a Chroma server, see ASSISTANT_CHROMA_URL)
-    lexical/            BM25 saved by the first Engine open of these plan files (a cache, see
-                        retrieval/lexical_store.py)
+    lexical/            BM25 and the plans' clauses as memory-mapped columns, saved by the first
+                        Engine open of these plan files (a cache, see retrieval/lexical_store.py
+                        and retrieval/columns.py): a reopen reads them, not the plan files
     vector_cache.sqlite passage vectors by model and text (a cache, see retrieval/vector_cache.py)
 
 Every file is written to a temporary name and renamed, and the manifest last, so an ingest
