@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import sys
 import threading
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from assistant.answers import Answer, Citation, QuestionError, check_question  #
 from assistant.documents import Clause, Plan
 from assistant.retrieval.dense import DenseIndex
 from assistant.retrieval import lexical_delta, lexical_store
+from assistant.retrieval.columns import ClauseColumns, clause_count
 from assistant.retrieval.hybrid import ClauseCorpus, FusionSettings, Hit, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import IndexError_, PlanStore, open_store
@@ -24,8 +26,8 @@ DEFAULT_INDEX = Path(os.environ.get("ASSISTANT_INDEX", "index"))
 
 @contextlib.contextmanager
 def _gc_paused():
-    """Collection paused while an open builds its hundreds of thousands of clause objects: each
-    full collection walks all of them again (a third of ClauseCorpus's time at 500k clauses)."""
+    """Collection paused while an open parses plan files and builds BM25 from their token lists
+    (hundreds of thousands of objects, each full collection would walk them all again)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -33,6 +35,13 @@ def _gc_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+def _interned(tokens: list[list[str]]) -> list[list[str]]:
+    """Token lists whose strings are shared: a token occurs ~50 times per 1,000 clauses, and
+    parsed JSON gives every occurrence its own string object."""
+    intern = sys.intern
+    return [[intern(token) for token in clause] for clause in tokens]
 
 
 class Engine:
@@ -78,38 +87,73 @@ class Engine:
         return not isinstance(self._store, PlanStore)
 
     def _load(self, store: PlanStore, held: dict, previous: "Engine | None", save_lexical: bool) -> None:
-        loaded, stamps = store.load_all_stamped(held)
-        self.plans_read = sum(1 for (plan, _), stamp in zip(loaded, stamps) if (plan.source, stamp) not in held)
-        # BM25 saved by an earlier open: as is for the same plan files, plus a small delta for
-        # plans added or changed since (lexical_delta.py); else built here and saved for the next.
-        current = [(p.source, p.sha256, stamp, len(p.clauses)) for (p, _), stamp in zip(loaded, stamps)]
+        # BM25 and the clause columns saved by an earlier open (lexical_store.py): the plans whose
+        # files are unchanged since are served from them, their files not read. Plans added or
+        # changed since are read and scored by a small delta (lexical_delta.py); past a size of
+        # change, or with no saved base, BM25 is built here from every plan's tokens and saved.
         base = lexical_store.load(self.index_dir, LexicalIndex.PARAMS, previous._base if previous else None)
-        in_base = set(base.plans) if base is not None else set()
-        loaded = [self._with_tokens(store, entry, plan, tokens, entry in in_base)
-                  for entry, (plan, tokens) in zip(current, loaded)]
-        lexical = lexical_delta.assemble(base, current, [tokens for _, tokens in loaded])
-        if lexical is None:  # a full build: every plan's tokens
-            loaded = [self._with_tokens(store, entry, plan, tokens, False)
-                      for entry, (plan, tokens) in zip(current, loaded)]
-            base = None
-        self.corpus = ClauseCorpus(loaded, lexical=lexical)
-        if lexical is None and save_lexical:
-            lexical_store.save(self.index_dir, current, LexicalIndex.PARAMS, self.corpus.lexical)
-        # Kept for the next reopen: every plan, and the tokens only of the delta's plans (built
-        # again from them next time). After a full build none: the next open loads the saved base.
-        self._base = base
-        self._held = {(entry[0], entry[2]): (plan, tokens if base is not None and entry not in in_base else None)
-                      for entry, (plan, tokens) in zip(current, loaded) if entry[2]}
+        in_base = {(source, stamp): n for n, (source, _, stamp, _) in enumerate(base.plans)} if base else {}
+        fresh: dict[tuple[str, str], tuple[Plan, list | None]] = {}  # by (source, stamp)
 
-    @staticmethod
-    def _with_tokens(store: PlanStore, entry: tuple, plan: Plan, tokens, in_base: bool):
-        """(plan, tokens), the tokens read from the plan file when needed and not held (a plan
-        held without them: the base covered it, and now does not)."""
-        if tokens is None and not in_base:
-            fresh, tokens = store.load(entry[0])
-            if fresh.sha256 != plan.sha256:  # rewritten since it was stamped: its own clauses go with its tokens
-                plan = fresh
-        return plan, tokens
+        def wanted(source: str, stamp: str) -> bool:
+            kept = held.get((source, stamp))
+            return (source, stamp) not in in_base and (kept is None or kept[1] is None)
+
+        def keep(source: str, stamp: str, plan: Plan, tokens: list) -> None:
+            # Held as columns from the start: a first open never has every plan's objects at once.
+            fresh[(source, stamp)] = (ClauseColumns.build([plan]).plans[0], _interned(tokens))
+
+        stamped = store.load_stamped(wanted, keep)
+        self.plans_read = len(fresh)
+        plans, tokens, current = [], [], []
+        for source, stamp in stamped:
+            if (source, stamp) in fresh:
+                plan, plan_tokens = fresh[(source, stamp)]
+            elif (source, stamp) in in_base:
+                plan, plan_tokens = base.columns.plans[in_base[(source, stamp)]], None
+            else:
+                plan, plan_tokens = held[(source, stamp)]
+            plans.append(plan)
+            tokens.append(plan_tokens)
+            current.append((source, plan.sha256, stamp, clause_count(plan)))
+        lexical = lexical_delta.assemble(base, current, tokens)
+        if lexical is None:  # a full build: every plan's tokens
+            self._read_tokens(store, plans, tokens)
+            base = None
+        corpus = ClauseCorpus(list(zip(plans, tokens)), lexical=lexical)
+        if lexical is None and save_lexical and lexical_store.save(
+                self.index_dir, current, LexicalIndex.PARAMS, corpus.lexical, plans):
+            saved = lexical_store.load(self.index_dir, LexicalIndex.PARAMS)
+            if saved is not None and saved.plans == current:
+                # Served from the saved files from now on: the arrays just built and the clauses
+                # read are dropped, the mapped ones take their place.
+                base, plans = saved, saved.columns.plans
+                tokens = [None] * len(plans)
+                corpus = ClauseCorpus([(plan, None) for plan in plans], lexical=saved.lexical)
+        self.corpus = corpus
+        # Kept for the next reopen: the plans the base does not cover (with the tokens of the
+        # delta's plans, from which it builds the delta again). With no base, every plan, tokens
+        # not kept (read again from the files if the next open has to build BM25).
+        self._base = base
+        covered = set(base.plans) if base is not None else set()
+        self._held = {(entry[0], entry[2]): (plan, plan_tokens if base is not None else None)
+                      for entry, plan, plan_tokens in zip(current, plans, tokens)
+                      if entry[2] and entry not in covered}
+
+    def _read_tokens(self, store: PlanStore, plans: list[Plan], tokens: list) -> None:
+        """Fill in the tokens not held, read from the plans' files (a plan rewritten since it was
+        stamped comes with its own clauses: they go with its tokens)."""
+        lacking = {plan.source: i for i, (plan, plan_tokens) in enumerate(zip(plans, tokens)) if plan_tokens is None}
+        if not lacking:
+            return
+
+        def keep(source: str, stamp: str, plan: Plan, plan_tokens: list) -> None:
+            i = lacking[source]
+            tokens[i] = _interned(plan_tokens)
+            if plan.sha256 != plans[i].sha256:
+                plans[i] = ClauseColumns.build([plan]).plans[0]
+
+        store.load_stamped(lambda source, stamp: source in lacking, keep)
 
     # The retriever asks the engine for query vectors so the model loads only when first needed;
     # recent ones are kept because a comparison retrieves the same question once per compared plan.
@@ -204,7 +248,7 @@ class Engine:
         total = sum(score for _, score in ranking) or 1.0
         shares: dict[str, float] = {}
         for position, score in ranking:
-            source = self.corpus.entries[position][0]
+            source = self.corpus.source_at(position)
             shares[source] = shares.get(source, 0.0) + score / total
         return shares
 

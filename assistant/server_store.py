@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from assistant.documents import Plan
-from assistant.store import INDEX_VERSION, IndexError_, plan_from_payload, plan_key, plan_payload
+from assistant.store import INDEX_VERSION, IndexError_, _all_stamped, plan_from_payload, plan_key, plan_payload
 
 PLANS = "plans"
 STATE = "state"
@@ -193,9 +193,8 @@ class ServerStore:
             raise IndexError_(f"{self.where}: no stored plan {source}; rebuild with 'assistant ingest --rebuild'")
         return plan_from_payload(self._read_parts(plan_key(source), pointer.rev, pointer.parts))
 
-    def _load_many(self, wanted: list[tuple[str, Pointer]]) -> dict[str, tuple[Plan, list[list[str]]]]:
-        """Several payloads in few round trips (~100 ids per get)."""
-        loaded = {}
+    def _load_many(self, wanted: list[tuple[str, Pointer]], each: Callable[[str, Plan, list], None]) -> None:
+        """Several payloads in few round trips (~100 ids per get), each handed on once decoded."""
         for start in range(0, len(wanted), 100):
             batch = wanted[start:start + 100]
             ids = [vid for source, p in batch for vid in _part_ids(plan_key(source), p.rev, p.parts)]
@@ -205,38 +204,42 @@ class ServerStore:
                 part_ids = _part_ids(plan_key(source), p.rev, p.parts)
                 if any(vid not in found for vid in part_ids):
                     raise PartMissing(f"{self.where}: plan {source} changed while it was read")
-                loaded[source] = plan_from_payload(_decode([found[vid] for vid in part_ids]))
-        return loaded
+                each(source, *plan_from_payload(_decode([found[vid] for vid in part_ids])))
 
     def load_all(self) -> list[tuple[Plan, list[list[str]]]]:
         return [entry for entry in self.load_all_stamped()[0]]
 
-    def load_all_stamped(self, held: Mapping[tuple[str, str], tuple[Plan, list[list[str]] | None]] | None = None
-                         ) -> tuple[list[tuple[Plan, list[list[str]] | None]], list[str]]:
+    def load_stamped(self, wanted: Callable[[str, str], bool], each: Callable[[str, str, Plan, list], None]
+                     ) -> list[tuple[str, str]]:
         """As PlanStore's; a plan's stamp is the rev of its payload (the same on every instance,
-        so a local BM25 cache is valid wherever the same plans were read)."""
-        held = held or {}
+        so a local cache of BM25 and clause columns is valid wherever the same plans were read).
+        A payload replaced while it was read makes it start again from the new head: `each`
+        may then be called twice for a plan, the later call the one to keep."""
         for attempt in range(5):
             snapshot = self._snapshot()
             if snapshot is None:
-                return [], []
+                return []
             sources = sorted(snapshot.manifest["plans"])
-            stamps = [snapshot.pointers[s].stamp if s in snapshot.pointers else "" for s in sources]
-            missing = [(s, snapshot.pointers[s]) for s, stamp in zip(sources, stamps)
-                       if stamp and held.get((s, stamp)) is None]
+            stamped = [(s, snapshot.pointers[s].stamp if s in snapshot.pointers else "") for s in sources]
+            unpointed = [s for s, stamp in stamped if not stamp]
+            if unpointed:
+                raise IndexError_(f"{self.where}: manifest names {unpointed[0]} but no stored plan; "
+                                  f"rebuild with 'assistant ingest --rebuild'")
+            missing = [(s, snapshot.pointers[s]) for s, stamp in stamped if wanted(s, stamp)]
+            stamps = dict(stamped)
             try:
-                fresh = self._load_many(missing)
+                self._load_many(missing, lambda source, plan, tokens: each(source, stamps[source], plan, tokens))
             except PartMissing:
                 self._cached = None
                 time.sleep(0.05 * (attempt + 1))
                 continue
-            unpointed = [s for s, stamp in zip(sources, stamps) if not stamp]
-            if unpointed:
-                raise IndexError_(f"{self.where}: manifest names {unpointed[0]} but no stored plan; "
-                                  f"rebuild with 'assistant ingest --rebuild'")
-            return [held[(s, stamp)] if (s, stamp) in held and held[(s, stamp)] is not None else fresh[s]
-                    for s, stamp in zip(sources, stamps)], stamps
+            return stamped
         raise IndexError_(f"{self.where}: the plans keep changing while they are read; try again")
+
+    def load_all_stamped(self, held: Mapping[tuple[str, str], tuple[Plan, list[list[str]] | None]] | None = None
+                         ) -> tuple[list[tuple[Plan, list[list[str]] | None]], list[str]]:
+        """As PlanStore's (see load_stamped)."""
+        return _all_stamped(self, held or {})
 
     def stamp(self, source: str) -> str:
         pointer = self._pointer(source)

@@ -5,8 +5,9 @@ Layout of `index/`:
     manifest.json       {"version", "embed_model", "plans": {source: {"sha256", "key", "clauses"}}}
     plans/<key>.json    {"source", "sha256", "metadata", "clauses": [...], "tokens": [[...], ...]}
     chroma/             embedded Chroma store (or a Chroma server, see ASSISTANT_CHROMA_URL)
-    lexical/            BM25 saved by the first Engine open of these plan files (a cache, see
-                        retrieval/lexical_store.py)
+    lexical/            BM25 and the plans' clauses as memory-mapped columns, saved by the first
+                        Engine open of these plan files (a cache, see retrieval/lexical_store.py
+                        and retrieval/columns.py): a reopen reads them, not the plan files
     vector_cache.sqlite passage vectors by model and text (a cache, see retrieval/vector_cache.py)
 
 Every file is written to a temporary name and renamed, and the manifest last, so an ingest
@@ -27,7 +28,7 @@ import os
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from assistant.documents import Clause, Plan, PlanMetadata
 
@@ -197,22 +198,26 @@ class PlanStore:
     def load_all(self) -> list[tuple[Plan, list[list[str]]]]:
         return [self.load(source) for source in sorted(self.manifest()["plans"])]
 
-    def load_all_stamped(self, held: Mapping[tuple[str, str], tuple[Plan, list[list[str]] | None]] | None = None
-                         ) -> tuple[list[tuple[Plan, list[list[str]] | None]], list[str]]:
-        """load_all, plus for each plan file its size and modification time taken before it was
-        read: a file rewritten later (even with the same text) never matches that stamp.
-
-        `held` maps (source, stamp) to a plan already loaded from that very file (a previous
-        Engine's): it is reused instead of read and parsed again, tokens and all (its tokens may
-        be None when the holder did not keep them; the caller reads them if it needs them)."""
-        held = held or {}
-        loaded, stamps = [], []
+    def load_stamped(self, wanted: Callable[[str, str], bool], each: Callable[[str, str, Plan, list], None]
+                     ) -> list[tuple[str, str]]:
+        """Every plan the manifest names as (source, stamp), in source order; the stamp (size and
+        modification time of its file) is taken before the file is read, so a file rewritten
+        later (even with the same text) never matches it. Only the plans for which
+        `wanted(source, stamp)` is true are read, each handed to `each(source, stamp, plan,
+        tokens)` as soon as it is parsed: the caller keeps what it needs, not every plan at once."""
+        stamped = []
         for source in sorted(self.manifest()["plans"]):
             stamp = self.stamp(source)
-            stamps.append(stamp)
-            kept = held.get((source, stamp)) if stamp else None
-            loaded.append(kept if kept is not None else self.load(source))
-        return loaded, stamps
+            stamped.append((source, stamp))
+            if not stamp or wanted(source, stamp):
+                each(source, stamp, *self.load(source))
+        return stamped
+
+    def load_all_stamped(self, held: Mapping[tuple[str, str], tuple[Plan, list[list[str]] | None]] | None = None
+                         ) -> tuple[list[tuple[Plan, list[list[str]] | None]], list[str]]:
+        """load_all, plus each plan file's stamp (see load_stamped). `held` maps (source,
+        stamp) to a plan already loaded from that very file: reused instead of read again."""
+        return _all_stamped(self, held or {})
 
     def stamp(self, source: str) -> str:
         """The plan file's size and modification time ('' when it cannot be read)."""
@@ -221,3 +226,11 @@ class PlanStore:
         except OSError:
             return ""
         return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _all_stamped(store, held: Mapping) -> tuple[list, list[str]]:
+    fresh: dict[str, tuple] = {}
+    stamped = store.load_stamped(lambda source, stamp: held.get((source, stamp)) is None,
+                                 lambda source, stamp, plan, tokens: fresh.__setitem__(source, (plan, tokens)))
+    return ([fresh[source] if source in fresh else held[(source, stamp)] for source, stamp in stamped],
+            [stamp for _, stamp in stamped])

@@ -386,7 +386,9 @@ def test_upload_is_searchable_at_once_then_removable(holder, index_copy, tmp_pat
 
     folder = tmp_path / "uploads"
     before = set(manifest(index_copy)["plans"])
-    assert holder.engine.plans_read == len(before)  # the app's engine before the upload
+    # The app's engine before the upload: every plan file read, or none when the copied index
+    # already holds a saved base (BM25 and clause columns) for them.
+    assert holder.engine.plans_read in (0, len(before))
     path = write(tmp_path, "kế hoạch hoa sen.txt", NEW_PLAN.encode())
     steps = []
     results = process_uploads(holder, [str(path)], folder, progress=lambda f, desc: steps.append((f, desc)))

@@ -7,6 +7,10 @@ time, clause count, in row order). An Engine reads from it the rows of the plans
 unchanged and scores the others with a small delta (lexical_delta.py); past a size of delta it
 builds BM25 in memory as before and saves the new one. Saving happens only when no ingest holds the index lock, into a fresh folder that is
 then renamed into place, so a reader sees either the old index, the new one, or none.
+
+Beside BM25 the folder holds the clauses of the same plans, in the same row order, as columns
+(columns.py): a reopen maps them instead of reading every plan file, and decodes a plan's
+clauses only when a question reads them.
 """
 from __future__ import annotations
 
@@ -18,12 +22,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.retrieval.columns import ClauseColumns
 from assistant.retrieval.lexical import LexicalIndex
 
 FOLDER = "lexical"
 FINGERPRINT_FILE = "fingerprint.json"
 LOCK_NAME = ".ingest.lock"  # the Indexer's lock file: saving never overlaps an ingest
-FORMAT = 2  # 2: the plans covered, in row order, and the average clause length (for deltas)
+FORMAT = 3  # 2: the plans covered, in row order, and the average clause length (for deltas); 3: clause columns
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,7 @@ class SavedBase:
     lexical: LexicalIndex
     plans: list[tuple[str, str, str, int]]
     fingerprint: dict = field(default_factory=dict, compare=False)  # as read from the folder
+    columns: ClauseColumns | None = field(default=None, compare=False)  # the clauses of `plans`, mapped
 
 
 def load(index_dir: Path, params: dict, previous: SavedBase | None = None) -> SavedBase | None:
@@ -54,11 +60,14 @@ def load(index_dir: Path, params: dict, previous: SavedBase | None = None) -> Sa
         if sum(n for *_, n in plans) != int(saved["size"]):
             return None
         lexical = LexicalIndex.load(folder, size=int(saved["size"]), avgdl=float(saved.get("avgdl", 0.0)))
+        columns = ClauseColumns.open(folder)
+        if [(h["source"], h["count"]) for h in columns.headers] != [(s, n) for s, _, _, n in plans]:
+            return None
     except Exception as error:  # a damaged cache is rebuilt, never fatal
         log.warning("%s: saved BM25 index unreadable (%s); rebuilding in memory", folder, error)
         return None
     # Read again: a save swapping the folder in while the arrays were opened could mix two indexes.
-    return SavedBase(lexical, plans, saved) if _saved_fingerprint(folder) == saved else None
+    return SavedBase(lexical, plans, saved, columns) if _saved_fingerprint(folder) == saved else None
 
 
 def _saved_fingerprint(folder: Path) -> dict:
@@ -69,14 +78,17 @@ def _saved_fingerprint(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def save(index_dir: Path, plans: list[tuple[str, str, str, int]], params: dict, lexical: LexicalIndex) -> bool:
-    """Save unless an ingest is running (or the folder is read-only); True when saved."""
+def save(index_dir: Path, plans: list[tuple[str, str, str, int]], params: dict, lexical: LexicalIndex,
+         documents: list) -> bool:
+    """Save unless an ingest is running (or the folder is read-only); True when saved.
+    `documents`: the Plan of each entry of `plans`, in the same order (their clauses go beside)."""
     index_dir = Path(index_dir)
     try:
         with _no_ingest_running(index_dir):
             staged = Path(tempfile.mkdtemp(prefix=f".{FOLDER}-new-", dir=index_dir))
             try:
                 lexical.save(staged)
+                ClauseColumns.write(staged, documents)
                 (staged / FINGERPRINT_FILE).write_text(json.dumps(
                     {"format": FORMAT, "params": params, "plans": [list(p) for p in plans],
                      "size": lexical.size, "avgdl": lexical.avgdl}, ensure_ascii=False), encoding="utf-8")
