@@ -66,9 +66,9 @@ def test_figures(text, figure):
     ("do Nguyen Ngoc Sam ky", "Nguyen Ngoc Sam"),
 ])
 def test_a_name_is_not_a_capitalised_post(text, name):
-    from assistant.answering.sentences import PERSON
+    from assistant.answering.sentences import person_name
 
-    found = PERSON.search(text)
+    found = person_name(text)
     assert (found.group(0) if found else None) == name
 
 

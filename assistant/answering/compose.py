@@ -24,8 +24,8 @@ from assistant.answering.references import ReferenceReader
 from assistant.answering.statements import StatementReader
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
 from assistant.answering.sentences import (DATE, DURATION, SLOT_EVIDENCE, DutiesReader, SentenceReader, TableValueReader,
-                                           PERSON, asked_unit, has_evidence, has_quantity,
-                                           has_quantity_of)
+                                           asked_unit, has_evidence, has_quantity,
+                                           has_quantity_of, person_name)
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
@@ -114,7 +114,7 @@ def _holds_value(slot: str, text: str, unit: str) -> bool:
     if slot == "quantity":
         return has_quantity_of(folded, unit) if unit else has_quantity(folded)
     if slot == "person":
-        return PERSON.search(text) is not None
+        return person_name(text) is not None
     return re.search(_TYPED_VALUE[slot], folded) is not None
 
 

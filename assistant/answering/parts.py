@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
 from assistant.documents import Clause
@@ -67,30 +66,18 @@ def actor_of(clause: Clause) -> str:
 _LEAD_LINE = re.compile(r"^\s*(?:[a-zđ]|\d+(?:\.\d+)*|[IVX]+)[.)]\s*(?P<lead>[^:;.]{3,80}):\s*$")
 
 
-_POSITIONS: dict[tuple[str, str], dict[str, int]] = {}
-_POSITIONS_LOCK = threading.Lock()  # the web app reads from several threads
-
-
-def _positions(plan) -> dict[str, int]:
-    """Each clause's index in its plan, kept for the few plans recently read."""
-    key = (plan.source, plan.sha256)
-    with _POSITIONS_LOCK:
-        found = _POSITIONS.get(key)
-        if found is None:
-            if len(_POSITIONS) >= 64:
-                _POSITIONS.pop(next(iter(_POSITIONS)))
-            found = _POSITIONS[key] = {c.id: i for i, c in enumerate(plan.clauses)}
-        return found
-
-
-def lead_frame(plan, clause: Clause) -> str:
+def lead_frame(plan, clause: Clause, positions: dict[str, dict[str, int]] | None = None) -> str:
     """The short numbered lead a flat letter puts above a unit's duties ("e) Sở Tài chính:",
     then its bullets): the segmenter nests them only inside sections, and a directive or a
-    letter often has none. "" when the clause sits in a section or follows no such lead."""
+    letter often has none. "" when the clause sits in a section or follows no such lead.
+    `positions` keeps each plan's clause index across the calls of one reading."""
     if plan is None or clause.path or clause.kind not in {"bullet", "paragraph"}:
         return ""
     clauses = plan.clauses
-    index = _positions(plan).get(clause.id)
+    positions = {} if positions is None else positions
+    if plan.source not in positions:
+        positions[plan.source] = {c.id: i for i, c in enumerate(clauses)}
+    index = positions[plan.source].get(clause.id)
     for previous in reversed(clauses[:index] if index is not None else []):
         if previous.path:
             return ""

@@ -52,19 +52,13 @@ _TITLED = re.compile(r"\b(?:[Ôô]ng|[Bb]à|đồng chí|[Đđ]/c)\s+[A-ZĐÀ-�
 _BARE_NAME = re.compile(r"\b([A-ZĐ][a-zà-ỹ]+)(?:\s+[A-ZĐ][a-zà-ỹ]+){2,3}\b")
 
 
-class _PersonName:
-    """`PERSON.search(text)`: the first person's name in a text, or None."""
-
-    @staticmethod
-    def search(text: str):
-        titled = _TITLED.search(text)
-        if titled:
-            return titled
-        return next((m for m in _BARE_NAME.finditer(text) if m.group(1).lower() in FAMILY_NAMES
-                     or not has_diacritics(m.group(0)) and m.group(1).lower() in FAMILY_NAMES_FOLDED), None)
-
-
-PERSON = _PersonName()
+def person_name(text: str) -> re.Match | None:
+    """The first person's name in a text, or None."""
+    titled = _TITLED.search(text)
+    if titled:
+        return titled
+    return next((m for m in _BARE_NAME.finditer(text) if m.group(1).lower() in FAMILY_NAMES
+                 or not has_diacritics(m.group(0)) and m.group(1).lower() in FAMILY_NAMES_FOLDED), None)
 
 
 # Numbers that are not quantities: an item's numbering, a document number, a date, a year, an ordinal.
@@ -221,9 +215,10 @@ class SentenceReader:
         body_kind = (asked_body_kind(info.text) if slot == "lead" and not info.english
                      and not has_evidence("lead", info.folded) else None)
         scored = []
+        positions: dict[str, dict[str, int]] = {}  # per plan read: clause id → index
         for rank, hit, part in candidate_parts(context.hits[:8], titles=slot == "person"):
             folded = fold(part)
-            lead = lead_frame(context.plan(hit.source), hit.clause)
+            lead = lead_frame(context.plan(hit.source), hit.clause, positions)
             heading = fold(" ".join((*hit.clause.path, lead)))
             evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded)) \
                 or (lasting and re.search(DURATION, folded))
@@ -237,7 +232,7 @@ class SentenceReader:
                 continue
             if current and not re.search(CURRENT_STATED, folded + " " + heading):
                 continue
-            if slot == "person" and not PERSON.search(part):
+            if slot == "person" and not person_name(part):
                 continue
             if actor and slot in {"report", "deadline", "frequency"} and actor not in folded and actor not in heading:
                 continue  # the unit asked about must be the one this part speaks of
