@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,18 +159,75 @@ def _topic_idf(all_cards: list[PlanCard]) -> dict[str, float]:
     return {w: math.log(1 + n / c) ** 2 for w, c in counts.items()}
 
 
+@dataclass(frozen=True)
+class Catalog:
+    """The cards of one set of plans, indexed by what a question can name (file name, number,
+    place, topic word and pair, kind, year), so matching a question costs what it names, not a
+    pass over every card (a province keeps thousands of plans)."""
+    cards: list[PlanCard]
+    by_file_name: dict[str, list[str]]
+    by_number: dict[str, list[PlanCard]]
+    by_place: dict[str, list[str]]  # in the order of the cards that first name each place
+    by_word: dict[str, list[str]]
+    by_pair: dict[tuple[str, str], list[str]]
+    by_doc_type: dict[str, list[str]]
+    by_year: dict[str, list[str]]
+    idf: dict[str, float]
+
+
+def _index_cards(all_cards: list[PlanCard]) -> Catalog:
+    def grouped(keys_of) -> dict:
+        groups: dict = {}
+        for card in all_cards:
+            for key in keys_of(card):
+                groups.setdefault(key, []).append(card.source)
+        return groups
+
+    by_number: dict[str, list[PlanCard]] = {}
+    for card in all_cards:
+        for number in card.numbers:
+            by_number.setdefault(number, []).append(card)
+    return Catalog(
+        cards=all_cards,
+        by_file_name=grouped(lambda c: c.file_names),
+        by_number=by_number,
+        by_place=grouped(lambda c: c.places),
+        by_word=grouped(lambda c: set(c.topic) - _GENERIC),
+        by_pair=grouped(lambda c: {p for p in zip(c.topic, c.topic[1:]) if not set(p) <= _GENERIC}),
+        by_doc_type=grouped(lambda c: (c.doc_type,) if c.doc_type else ()),
+        by_year=grouped(lambda c: (c.year,) if c.year else ()),
+        idf=_topic_idf(all_cards),
+    )
+
+
+_CATALOGS: OrderedDict[tuple[tuple[str, str], ...], Catalog] = OrderedDict()
+_CATALOGS_KEPT = 8  # the whole index, and the few subsets a question is scoped to
+
+
+def catalog(plans: list[Plan]) -> Catalog:
+    """The catalog of these plans, built once per set of plan versions."""
+    key = tuple((plan.source, plan.sha256) for plan in plans)
+    if key in _CATALOGS:
+        _CATALOGS.move_to_end(key)
+    else:
+        _CATALOGS[key] = _index_cards(cards(plans))
+        if len(_CATALOGS) > _CATALOGS_KEPT:
+            _CATALOGS.popitem(last=False)
+    return _CATALOGS[key]
+
+
 def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | None = None) -> PlanMatch:
     """The plans a question names (see module docstring). `evidence` is each plan's share of
     the clauses that match the question best (0–1): the body of a plan names its topic too."""
-    all_cards = cards(plans)
+    book = catalog(plans)
     text = question.strip()
-    exact = [c.source for c in all_cards if text in c.file_names]
+    exact = book.by_file_name.get(text)
     if exact:
-        return PlanMatch(exact, True)
+        return PlanMatch(list(exact), True)
     folded = fold(text)
     aliased = with_aliases(folded)
     padded = _padded(aliased) + _reform_names(text)
-    scores = {c.source: 0.0 for c in all_cards}
+    scores = {c.source: 0.0 for c in book.cards}
     spans: list[tuple[int, int]] = []
 
     # 1. Document numbers: the plan's own number decides.
@@ -177,49 +235,50 @@ def match_plans(question: str, plans: list[Plan], evidence: dict[str, float] | N
     kinds_named: set[str] = set()
     for match in _NUMBER_REF.finditer(folded):
         value = _numeric(match.group("a") or match.group("b"))
-        owners = [c.source for c in all_cards if value in c.numbers]
+        owner_cards = book.by_number.get(value, [])
         kind = _kind_of_reference(folded, match)
         if kind:
             kinds_named.add(kind)
-        if owners and kind:
             # "Chỉ thị 11" or "11/CT-UBND": a Thông báo also numbered 11 is another document (when
             # the plans' kinds are known; a plan whose kind was not read keeps the number).
-            cards_by_source = {c.source: c for c in all_cards}
-            owners = [s for s in owners if _kinds_agree(cards_by_source[s].doc_type, kind)]
-        if owners:
-            numbered[value] = owners
+            owner_cards = [c for c in owner_cards if _kinds_agree(c.doc_type, kind)]
+        if owner_cards:
+            numbered[value] = [c.source for c in owner_cards]
             spans.append(match.span())
     # 2. Places, weighted by how few plans share them.
-    place_groups: dict[str, list[str]] = {}
-    for card in all_cards:
-        for place in card.places:
-            if place in padded:
-                place_groups.setdefault(place, []).append(card.source)
+    place_groups = {place: owners for place, owners in book.by_place.items() if place in padded}
     for place, owners in place_groups.items():
         for source in owners:
             scores[source] += 2.0 / len(owners)
     # 3. Topic words, by rarity among the plans' titles.
-    idf = _topic_idf(all_cards)
+    idf = book.idf
     question_words = _words(aliased)
     asked = set(question_words) - _GENERIC
     asked_pairs = set(zip(question_words, question_words[1:]))
-    raw = {}
-    for card in all_cards:
-        topic = set(card.topic)
-        pairs = set(zip(card.topic, card.topic[1:]))
-        overlap = sum(idf.get(w, 0.0) for w in asked & topic)
+    overlap: dict[str, float] = {}
+    for word in asked:
+        for source in book.by_word.get(word, ()):
+            overlap[source] = overlap.get(source, 0.0) + idf.get(word, 0.0)
+    pair_bonus: dict[str, float] = {}
+    for a, b in asked_pairs:
         # A shared pair of words ("de an", "cao toc") counts its rarer word again.
-        pair_bonus = sum(max(idf.get(a, 0.0), idf.get(b, 0.0), 0.5) for a, b in asked_pairs & pairs
-                         if not {a, b} <= _GENERIC) / 2
-        raw[card.source] = overlap + pair_bonus
-        # 4. Kind of document and year.
-        if card.doc_type and re.search(rf"\b{card.doc_type}\b", folded):
-            scores[card.source] += 0.5
-        if card.doc_type and kinds_named and not any(_kinds_agree(card.doc_type, k) for k in kinds_named):
+        for source in book.by_pair.get((a, b), ()):
+            pair_bonus[source] = pair_bonus.get(source, 0.0) + max(idf.get(a, 0.0), idf.get(b, 0.0), 0.5)
+    raw = {source: overlap.get(source, 0.0) + pair_bonus.get(source, 0.0) / 2
+           for source in overlap.keys() | pair_bonus.keys()}
+    # 4. Kind of document and year.
+    for doc_type, owners in book.by_doc_type.items():
+        if re.search(rf"\b{doc_type}\b", folded):
+            for source in owners:
+                scores[source] += 0.5
+        if kinds_named and not any(_kinds_agree(doc_type, k) for k in kinds_named):
             # "Chỉ thị 11/CT-UBND …" whose number the scan lost: a Quyết định is another document.
-            scores[card.source] -= 1.5
-        if card.year and re.search(rf"\b(?:nam|ngay[^,]*?)\s*{card.year}\b|/{card.year}\b", folded):
-            scores[card.source] += 0.3
+            for source in owners:
+                scores[source] -= 1.5
+    for year, owners in book.by_year.items():
+        if re.search(rf"\b(?:nam|ngay[^,]*?)\s*{year}\b|/{year}\b", folded):
+            for source in owners:
+                scores[source] += 0.3
 
     top_raw = max(raw.values(), default=0.0)
     for source, value in raw.items():

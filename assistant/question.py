@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.documents import Plan
-from assistant.plan_match import PlanMatch, cards, match_plans, strip_spans, with_aliases
+from assistant.plan_match import PlanMatch, catalog, match_plans, strip_spans, with_aliases
 from assistant.text import apply_synonyms, fold, looks_english
 
 # Slot → folded cue pattern (Vietnamese, unaccented, and English). Every slot whose cue occurs is
@@ -270,7 +270,7 @@ def _strong(match: PlanMatch) -> bool:
 
 def locality_words(plans: list[Plan]) -> set[str]:
     """Folded words of the plans' place names ("long", "my", …)."""
-    return {word for card in cards(plans) for place in card.places for word in place.split()}
+    return {word for place in catalog(plans).by_place for word in place.split()}
 
 
 def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None = None) -> QuestionInfo:

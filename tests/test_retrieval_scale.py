@@ -39,21 +39,27 @@ def _stub_engine(count: int, ranked: list[int]):
     return SimpleNamespace(plans=stub_plans, retrieve=retrieve, plan=by_source.get), calls
 
 
-def test_small_scope_compares_every_plan_without_retrieving():
+def test_small_scope_compares_every_plan_each_from_its_own_retrieval():
     engine, calls = _stub_engine(5, ranked=[])
-    assert [p.source for p in _compared_plans(engine, "q", [])] == [p.source for p in engine.plans]
+    assert [p.source for p, _ in _compared_plans(engine, "q", [])] == [p.source for p in engine.plans]
+    assert [c[2] for c in calls] == [[p.source] for p in engine.plans]
+    calls.clear()
     named = [engine.plans[3].source, engine.plans[1].source]
-    assert [p.source for p in _compared_plans(engine, "q", named)] == [engine.plans[1].source, engine.plans[3].source]
-    assert calls == []
+    assert [p.source for p, _ in _compared_plans(engine, "q", named)] == [engine.plans[1].source, engine.plans[3].source]
+    assert [c[2] for c in calls] == [[engine.plans[1].source], [engine.plans[3].source]]
 
 
-def test_large_scope_compares_only_the_best_ranked_plans():
-    ranked = [40, 40, 7, 300, 7, 12, 99, 5, 250, 61, 8, 2]  # plans of the hits, best first, repeats included
+def test_large_scope_compares_only_the_best_ranked_plans_from_one_retrieval():
+    ranked = [40, 40, 7, 300, 7, 12, 99, 5, 250, 61, 8, 2, 40, 40, 40, 40, 40]  # plans of the hits, best first
     engine, calls = _stub_engine(1000, ranked)
-    chosen = [p.source for p in _compared_plans(engine, "q", [])]
+    compared = _compared_plans(engine, "q", [])
     expected = [engine.plans[n].source for n in dict.fromkeys(ranked)][:MAX_COMPARED_PLANS]
-    assert chosen == expected and len(chosen) == MAX_COMPARED_PLANS
+    assert [p.source for p, _ in compared] == expected and len(compared) == MAX_COMPARED_PLANS
     assert len(calls) == 1 and calls[0][2] is None  # one retrieval over the whole index
+    hits = dict((p.source, h) for p, h in compared)
+    assert len(hits[engine.plans[40].source]) == 6  # a plan's best clauses, at most six
+    assert [h.score for h in hits[engine.plans[7].source]] == [1 / 3, 1 / 5]  # in rank order
+    assert all(h.source == p.source for p, plan_hits in compared for h in plan_hits)
 
 
 def test_exact_search_within_plans_matches_chroma(corpus_index):
@@ -144,3 +150,16 @@ def test_bm25_is_not_saved_while_an_ingest_holds_the_lock(corpus_index, tmp_path
         assert not list(index.glob(f".{lexical_store.FOLDER}-*"))
     Engine.open(index, use_dense=False)
     assert (index / lexical_store.FOLDER / lexical_store.FINGERPRINT_FILE).is_file()
+
+
+def test_records_read_per_clause_are_the_plans_records(plans):
+    """The composer extracts a clause's obligations when it reads that clause (not the whole
+    plan's): they must be the plan's own records of that clause, in order."""
+    from assistant.answering.records import hit_obligations
+    from assistant.extract.obligations import extract_obligations
+
+    for plan in plans.values():
+        whole = extract_obligations(plan)
+        per_clause = [o for clause in plan.clauses for o in hit_obligations(plan, clause)]
+        assert per_clause == whole and whole
+        assert hit_obligations(plan, plan.clauses[0]) is hit_obligations(plan, plan.clauses[0])  # kept

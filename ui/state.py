@@ -70,18 +70,15 @@ class EngineHolder:
         return getattr(self._engine, "_embedder", None) is not None
 
     def warm_up(self) -> None:
-        """Load the model and underthesea's segmenter, and run one question through every stage
-        (BM25, Chroma, the composer), so that the first real question is as quick as the next.
-        `serve` runs this in the background while the page loads; the page takes questions once
+        """Load the model, underthesea's segmenter and the map of units, and run one question
+        through every stage (`Engine.warm_up`), so that the first real question is as quick as the
+        next. `serve` runs this in the background while the page loads; the page takes questions once
         it is done (see `ready`)."""
-        from assistant.retrieval.tokenize import query_tokens
-
         self._warming = True
         started = time.perf_counter()
         try:
-            self.embedder().embed_queries(["khởi động"])
-            query_tokens("khởi động kế hoạch")
-            self.engine.ask("Ai báo cáo kết quả thực hiện kế hoạch?")
+            self.embedder()  # under the model lock
+            self.engine.warm_up()
             self.extracted()
             log.info("model and segmenter ready in %.1f s", time.perf_counter() - started)
         except Exception:  # the first question will report the problem to the user

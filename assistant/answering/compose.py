@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 
 from assistant.answers import Answer, QuestionError
+from assistant.documents import Plan
 from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage
 from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
@@ -201,15 +202,18 @@ def _across_reform(plan, info: QuestionInfo) -> str:
     return f"kế hoạch của {now}" if now and now != meta.locality else ""
 
 
-def _compared_plans(engine, query: str, sources: list[str]) -> list:
-    """The plans in scope (those named, or all) in index order; when there are more than
-    MAX_COMPARED_PLANS, the ones whose clauses rank best for the question (a province index
-    holds hundreds, and retrieving once per plan would make one question cost seconds)."""
+def _compared_plans(engine, query: str, sources: list[str]) -> list[tuple[Plan, list[Hit]]]:
+    """The plans in scope (those named, or all) in index order, each with its best clauses for
+    the question; when there are more than MAX_COMPARED_PLANS, the ones whose clauses rank best,
+    read from that one ranking (a province index holds thousands of plans, and retrieving once
+    more per plan made a comparison cost half a second)."""
     scope = [p for p in engine.plans if not sources or p.source in sources]
     if len(scope) <= MAX_COMPARED_PLANS:
-        return scope
-    ranked = dict.fromkeys(h.source for h in engine.retrieve(query, k=10 * MAX_COMPARED_PLANS, sources=sources or None))
-    return [engine.plan(source) for source in list(ranked)[:MAX_COMPARED_PLANS]]
+        return [(plan, engine.retrieve(query, k=6, sources=[plan.source])) for plan in scope]
+    by_plan: dict[str, list[Hit]] = {}
+    for hit in engine.retrieve(query, k=10 * MAX_COMPARED_PLANS, sources=sources or None):
+        by_plan.setdefault(hit.source, []).append(hit)
+    return [(engine.plan(source), hits[:6]) for source, hits in list(by_plan.items())[:MAX_COMPARED_PLANS]]
 
 
 def _compare(engine, info: QuestionInfo, words: list[str]) -> Answer | None:
@@ -217,11 +221,8 @@ def _compare(engine, info: QuestionInfo, words: list[str]) -> Answer | None:
     slot asked."""
     citations = Citations()
     lines = []
-    for plan in _compared_plans(engine, info.query, info.sources):
-        if plan is None:
-            continue
-        hits = engine.retrieve(info.query, k=6, sources=[plan.source])
-        if not hits:
+    for plan, hits in _compared_plans(engine, info.query, info.sources):
+        if plan is None or not hits:
             continue
         context = Context(engine, info, hits, words, [plan])
         findings = read_slots(context)[:1]

@@ -11,34 +11,47 @@ are read from the task's named fields (assistant.extract.tasks: table columns, l
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from assistant.answering.coverage import text_coverage
 from assistant.answering.reading import Context, Finding
-from assistant.extract.obligations import Obligation, extract_obligations
+from assistant.extract.obligations import Obligation, clause_obligations
 from assistant.extract.tasks import Task, extract_tasks
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
 
 REPORTING_ROLES = {"báo cáo", "gửi", "phản ánh", "phản hồi"}
 
-_OBLIGATIONS: dict[tuple[str, str], tuple[Obligation, ...]] = {}
-_TASKS: dict[tuple[str, str], tuple[Task, ...]] = {}
+# Records are extracted when a question first reads them and kept for the next questions; the
+# caches are bounded, since over a province's index a long-running server reads every plan in time.
+_OBLIGATIONS: OrderedDict[tuple[str, str, str], tuple[Obligation, ...]] = OrderedDict()
+_TASKS: OrderedDict[tuple[str, str], tuple[Task, ...]] = OrderedDict()
+_CLAUSES_KEPT = 50_000
+_PLANS_KEPT = 512
 
 
-def plan_obligations(plan) -> tuple[Obligation, ...]:
-    """Records of a plan, extracted once per plan version (source + content hash)."""
-    key = (plan.source, plan.sha256)
-    if key not in _OBLIGATIONS:
-        _OBLIGATIONS[key] = tuple(extract_obligations(plan))
-    return _OBLIGATIONS[key]
+def _kept(cache: OrderedDict, key, make, limit: int):
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = cache[key] = make()
+    if len(cache) > limit:
+        cache.popitem(last=False)
+    return value
+
+
+def hit_obligations(plan, clause) -> tuple[Obligation, ...]:
+    """Obligations of one clause of a plan version (source + content hash). Per clause, not per
+    plan: a question reads a few clauses of each plan it retrieves from, and extracting a whole
+    plan's records cost ~60 ms for each plan a question touched first."""
+    return _kept(_OBLIGATIONS, (plan.source, plan.sha256, clause.id),
+                 lambda: tuple(clause_obligations(plan.source, clause)), _CLAUSES_KEPT)
 
 
 def plan_tasks(plan) -> tuple[Task, ...]:
-    key = (plan.source, plan.sha256)
-    if key not in _TASKS:
-        _TASKS[key] = tuple(extract_tasks(plan))
-    return _TASKS[key]
+    """Tasks of a plan version, extracted once (a task's fields span several clauses)."""
+    return _kept(_TASKS, (plan.source, plan.sha256), lambda: tuple(extract_tasks(plan)), _PLANS_KEPT)
 
 
 def unit_words(name: str) -> str:
@@ -71,8 +84,8 @@ def reporting_records(context: Context, hits: list[Hit]) -> list[RecordMatch]:
         plan = context.plan(hit.source)
         if plan is None:
             continue
-        for record in plan_obligations(plan):
-            if record.clause != hit.clause.id or record.role not in REPORTING_ROLES or not record.recipient:
+        for record in hit_obligations(plan, hit.clause):
+            if record.role not in REPORTING_ROLES or not record.recipient:
                 continue
             if actor and not (same_unit(actor, record.actor) or fold(actor) in fold(record.action)):
                 continue

@@ -186,7 +186,8 @@ class _ClauseReader:
         self.flush()
 
 
-def _clause_obligations(source: str, clause: Clause) -> list[Obligation]:
+def clause_obligations(source: str, clause: Clause) -> list[Obligation]:
+    """Obligations of one clause (a clause's records depend on it and its heading path only)."""
     depth = _assigning_depth(clause.path)
     assigning = depth is not None
     if clause.kind in ("section", "title", "row") or (not assigning and not _REPORT.search(fold(clause.text))):
@@ -212,4 +213,4 @@ def _clause_obligations(source: str, clause: Clause) -> list[Obligation]:
 
 def extract_obligations(plan: Plan) -> list[Obligation]:
     """Obligations of one plan in document order; [] when it assigns nothing."""
-    return [obligation for clause in plan.clauses for obligation in _clause_obligations(plan.source, clause)]
+    return [obligation for clause in plan.clauses for obligation in clause_obligations(plan.source, clause)]

@@ -15,6 +15,7 @@ folded text against the labels of the genre. Each field keeps the clause it was 
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -82,18 +83,25 @@ def labelled_fields(text: str, clause_id: str) -> list[TaskField]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def column_role(header: str) -> str | None:
+    """The field a table column holds, from its header (a table's rows share their headers)."""
+    label = fold(header).strip(" :*")
+    role = next((FIELD_LABELS[l] for l in _LABELS if label == l or label.startswith(l + " ")
+                 or label.startswith(l + ",") or label.startswith(l + "/")), None)
+    if role is None and re.search(r"\bchu tri\b|\b(?:don vi|co quan)\b.*\bthuc hien\b", label):
+        role = "lead"  # not "Thực hiện năm 2022": a column of figures
+    elif role is None and re.search(r"\bphoi hop\b", label):
+        role = "coordinate"
+    elif role is None and re.search(r"\bthoi (?:gian|han)\b|\btien do\b", label) and not re.search(r"\d", label):
+        role = "time"
+    return role
+
+
 def _row_fields(clause: Clause) -> list[TaskField]:
     found = []
     for header, value in clause.columns:
-        label = fold(header).strip(" :*")
-        role = next((FIELD_LABELS[l] for l in _LABELS if label == l or label.startswith(l + " ")
-                     or label.startswith(l + ",") or label.startswith(l + "/")), None)
-        if role is None and re.search(r"\bchu tri\b|\b(?:don vi|co quan)\b.*\bthuc hien\b", label):
-            role = "lead"  # not "Thực hiện năm 2022": a column of figures
-        elif role is None and re.search(r"\bphoi hop\b", label):
-            role = "coordinate"
-        elif role is None and re.search(r"\bthoi (?:gian|han)\b|\btien do\b", label) and not re.search(r"\d", label):
-            role = "time"
+        role = column_role(header)
         if role:
             found.append(TaskField(role, header, value, clause.id))
     return found

@@ -6,6 +6,7 @@ which makes a plan filter a mask rather than a second index.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +20,50 @@ class LexicalIndex:
 
         self.size = len(corpus_tokens or [])
         self.k1, self.b = k1, b
-        # Average clause length: bm25s does not save it, and a delta index scores with it.
-        self.avgdl = float(np.mean([len(t) for t in corpus_tokens])) if self.size else 0.0
+        self.avgdl = 0.0
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         self._doc_freqs: dict[str, int] | None = None
         if self.size:
-            self._bm25.index(corpus_tokens, show_progress=False)
+            self._index(corpus_tokens)
+
+    def _index(self, corpus_tokens: list[list[str]]) -> None:
+        """bm25s's index (method "lucene"), built with numpy from one int32 array of token ids.
+        `BM25.index` turns every clause into a Python list of ints and a Counter (1.6 GB more at
+        500k clauses); this holds 4 bytes per token and a few arrays of one entry per distinct
+        (term, clause) pair, and gives the same score matrix (tests/test_lexical_build.py)."""
+        vocab: dict[str, int] = {}
+        lengths = np.fromiter(map(len, corpus_tokens), dtype=np.int64, count=self.size)
+        ids = np.fromiter((vocab.setdefault(token, len(vocab)) for tokens in corpus_tokens for token in tokens),
+                          dtype=np.int64, count=int(lengths.sum()))
+        n_docs, n_terms = self.size, len(vocab)
+        # Average clause length: bm25s does not save it, and a delta index scores with it.
+        average = lengths.mean()  # as bm25s computes it (np.float64)
+        self.avgdl = float(average)
+        # One key per token, term-major: sorted and counted, they are the CSC matrix's entries
+        # (column = term, rows = clauses in order) with each term frequency.
+        ids *= n_docs
+        ids += np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        keys, tf = np.unique(ids, return_counts=True)
+        del ids
+        terms, docs = np.divmod(keys, n_docs)
+        del keys
+        doc_freq = np.bincount(terms, minlength=n_terms)
+        # idf and tfc as bm25s's lucene scorers compute them (float64, the idf stored as float32).
+        # (math.log per distinct frequency, as bm25s calls it: numpy's log may round otherwise.)
+        freqs, of_term = np.unique(doc_freq, return_inverse=True)
+        idf = np.asarray([math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in freqs.tolist()],
+                         dtype=np.float32)[of_term]
+        tf = tf.astype(np.float32).astype(np.float64)
+        tfc = tf / (self.k1 * ((1 - self.b) + self.b * lengths[docs].astype(np.float64) / average) + tf)
+        data = (idf[terms].astype(np.float64) * tfc).astype(np.float32)
+        indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(doc_freq, out=indptr[1:])
+        self._bm25.scores = {"data": data, "indices": docs.astype(np.int32), "indptr": indptr, "num_docs": n_docs}
+        if "" not in vocab:
+            vocab[""] = n_terms  # bm25s's empty token, past the matrix (it scores nothing)
+        self._bm25.vocab_dict = vocab
+        self._bm25.unique_token_ids_set = set(vocab.values())
+        self._bm25.nonoccurrence_array = None  # lucene has none (bm25s sets it while indexing)
 
     def doc_freqs(self) -> dict[str, int]:
         """Documents containing each term, read off the score matrix (one column per term, a
