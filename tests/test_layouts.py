@@ -210,3 +210,71 @@ def test_question_by_a_current_name_says_which_old_commune_the_plan_is_of(engine
     answer = engine.ask("Xã Tịnh Khê báo cáo kết quả hạ tầng số lên cấp nào?")
     assert answer.grounded and answer.citations[0].source == "corpus/xa-tinh-thien.txt"
     assert "xã Tịnh Thiện (nay thuộc xã Tịnh Khê" in answer.answer
+
+
+LETTER = """SỞ CÔNG THƯƠNG TỈNH AN GIANG
+Số: 210/SCT-QLNL
+V/v kiểm tra an toàn kho xăng dầu Bình Hòa tại xã Bình Hòa
+An Giang, ngày 04 tháng 6 năm 2026
+Kính gửi: Công ty TNHH Xăng dầu Bình Hòa
+
+Sở Công Thương thông báo kế hoạch kiểm tra như sau:
+1. Thời gian kiểm tra: Ngày 18 tháng 6 năm 2026 (thứ Năm)
+2. Địa điểm: Tại kho xăng dầu Bình Hòa.
+3. Thành phần:
+- Chủ trì: Phòng Quản lý năng lượng, Sở Công Thương
+- Thành phần tham dự: Công ty TNHH Xăng dầu Bình Hòa.
+Đề nghị Công ty chuẩn bị hồ sơ./.
+"""
+
+
+def test_a_letter_is_the_task_its_subject_names():
+    """A letter or notice with no headings: its labelled lines ("1. Thời gian kiểm tra: …", and
+    "- Chủ trì: …" under "3. Thành phần:", a label rather than a task) are the fields of the one
+    task it is about, titled by its subject and held by the subject's clause, so a question
+    naming the letter's subject reads them."""
+    plan = plan_from_document(LoadedDocument(Path("cv.txt"), LETTER, "txt"), "cv.txt")
+    tasks = [t for t in extract_tasks(plan) if t.whole_document]
+    assert len(tasks) == 1
+    task = tasks[0]
+    assert fold(task.title).startswith("v/v kiem tra an toan kho xang dau binh hoa")
+    assert fold(next(c.text for c in plan.clauses if c.id == task.clause)).startswith("v/v kiem tra")
+    assert [f.value for f in task.values("time")] == ["Ngày 18 tháng 6 năm 2026 (thứ Năm)"]
+    assert [f.value for f in task.values("place")] == ["Tại kho xăng dầu Bình Hòa"]
+    assert [f.value for f in task.values("lead")] == ["Phòng Quản lý năng lượng, Sở Công Thương"]
+
+
+FAIR = """UBND TỈNH AN GIANG
+Số: 45/KH-UBND
+
+KẾ HOẠCH
+Tổ chức Hội chợ nông sản năm 2026
+
+I. NỘI DUNG
+
+1. Khai mạc Hội chợ
+
+a) Thời gian: ngày 10/5/2026.
+
+b) Thành phần:
+
+- Chủ trì: Sở Công Thương.
+
+- Phối hợp: Sở Nông nghiệp và Môi trường.
+
+2. Bế mạc Hội chợ
+
+- Thời gian: ngày 15/5/2026.
+"""
+
+
+def test_a_label_heading_is_no_task_of_its_own():
+    """"b) Thành phần:" names a field, not a task: the lines under it are fields of "1. Khai mạc
+    Hội chợ", as is "a) Thời gian: …" after its letter."""
+    plan = plan_from_document(LoadedDocument(Path("kh.txt"), FAIR, "txt"), "kh.txt")
+    fields = {t.title: {(f.role, f.value) for f in t.fields} for t in extract_tasks(plan)}
+    assert fields == {
+        "1. Khai mạc Hội chợ": {("time", "ngày 10/5/2026"), ("lead", "Sở Công Thương"),
+                                ("coordinate", "Sở Nông nghiệp và Môi trường")},
+        "2. Bế mạc Hội chợ": {("time", "ngày 15/5/2026")},
+    }

@@ -25,8 +25,11 @@ def _reference(corpus: list[list[str]], k1: float, b: float) -> bm25s.BM25:
     return reference
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_same_matrix_as_bm25s(seed: int) -> None:
+@pytest.mark.parametrize("seed,chunk", [(1, 1 << 21), (2, 97), (3, 1)])
+def test_same_matrix_as_bm25s(seed: int, chunk: int, monkeypatch) -> None:
+    """In one chunk, in chunks of ~97 tokens (a term's column filled from several), one clause
+    per chunk."""
+    monkeypatch.setattr("assistant.retrieval.lexical.TOKENS_PER_CHUNK", chunk)
     corpus = _corpus(seed, 700)
     ours = LexicalIndex(corpus)
     reference = _reference(corpus, ours.k1, ours.b)

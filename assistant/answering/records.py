@@ -14,7 +14,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from assistant.answering.coverage import text_coverage
+from assistant.answering.coverage import content_words, text_coverage
 from assistant.answering.reading import Context, Finding
 from assistant.extract.obligations import Obligation, clause_obligations
 from assistant.extract.tasks import Task, extract_tasks
@@ -174,6 +174,7 @@ class TaskReader:
         rank_of = {(h.source, h.clause.id): i for i, h in enumerate(context.hits[:10])}
         scored: list[tuple[float, Task, list]] = []
         for plan in _plans_of(context):
+            document_words: list[str] | None = None
             for task in plan_tasks(plan):
                 fields = [f for f in task.fields if f.role in roles
                           and (not amount or re.search(MONEY, fold(f.value)))]
@@ -187,7 +188,12 @@ class TaskReader:
                     continue
                 # Syllables and their pairs, as `coverage` counts them: a substring test would
                 # find "quan" in "quản lý" and "chi" in "chỉ tiêu".
-                overlap = text_coverage(context.words, " ".join((
+                # The task a document is about is named by the words that name the document,
+                # which the topic words leave out (content_words drops a plan's title words).
+                if task.whole_document and document_words is None:
+                    document_words = content_words(context.info, [plan], drop_title=False)
+                words = document_words if task.whole_document else context.words
+                overlap = text_coverage(words, " ".join((
                     task.title, *task.path[-1:], *(f.value for f in task.fields if f.role in {"content", "product"}))))
                 scored.append((2 * overlap + 1.0 / (1 + min(ranks)), overlap, task, fields))
         if not scored:
@@ -198,8 +204,10 @@ class TaskReader:
         clauses = {c.id: c for c in plan.clauses} if plan else {}
         field = fields[0]
         title = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*)[.)]\s*", "", task.title).rstrip(" :.;")
-        text = f"{title} — {field.label}: {field.value}" if fold(title) not in fold(field.value) else \
-            f"{field.label}: {field.value}"
+        if task.whole_document or fold(title) in fold(field.value):
+            text = f"{field.label}: {field.value}"  # the document's subject is said by its label
+        else:
+            text = f"{title} — {field.label}: {field.value}"
         hits = [Hit(task.source, clauses[cid], 1.0) for cid in dict.fromkeys([field.clause]) if cid in clauses]
         return [Finding(slot, text + " {0}", hits, score, self.name)] if hits else []
 

@@ -43,8 +43,8 @@ FIELD_LABELS: dict[str, str] = {
     "thanh phan": "members", "doi tuong": "target_group",
 }
 _LABELS = sorted(FIELD_LABELS, key=len, reverse=True)
-_LABEL_AT = re.compile(r"(?:^|(?<=[;.]\s))(?P<label>" + "|".join(re.escape(l) for l in _LABELS)
-                       + r")(?:\s+(?:du kien|thuc hien|hoan thanh|to chuc))?\s*:\s*")
+_LABEL_AT = re.compile(r"(?:^|(?<=[;.)]\s))(?P<label>" + "|".join(re.escape(l) for l in _LABELS)
+                       + r")(?:\s+[a-z]+){0,2}\s*:\s*")  # "Thời gian kiểm tra:", "Địa điểm tổ chức:"
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Task:
     title: str  # what the task is ("Chương trình nghệ thuật đặc biệt Khai mạc …")
     path: tuple[str, ...]
     fields: list[TaskField] = field(default_factory=list)
+    whole_document: bool = False  # the task a letter or notice itself is about (title: its subject)
 
     def values(self, role: str) -> list[TaskField]:
         return [f for f in self.fields if f.role == role]
@@ -134,13 +135,19 @@ def extract_tasks(plan: Plan) -> list[Task]:
             tasks.append(task)
             previous, previous_task = clause, task
             continue
-        if fields and clause.path:
-            # A labelled line under a task heading: a field of that heading's task.
-            key = clause.path
+        if fields:
+            # A labelled line under a task heading: a field of that heading's task. Outside any
+            # heading (a letter or notice: "2. Thời gian kiểm tra: …", "Chủ trì: Sở …"), a field
+            # of the task the document itself is about, titled by its subject.
+            key = _task_path(clause.path)
             task = by_heading.get(key)
-            if task is None:
-                heading = next((c for c in reversed(tasks_headings(plan, clause)) if c), None)
-                task = Task(plan.source, heading.id if heading else clause.id, clause.path[-1], clause.path, [])
+            if task is None and not key:
+                title = plan.metadata.subject or plan.metadata.attached_title or plan.metadata.title
+                task = Task(plan.source, _clause_stating(plan, title) or clause.id, title, (), [], True)
+            elif task is None:
+                heading = _heading_clause(plan, clause, key[-1])
+                task = Task(plan.source, heading.id if heading else clause.id, key[-1], key, [])
+            if key not in by_heading:
                 by_heading[key] = task
                 tasks.append(task)
             task.fields.extend(fields)
@@ -150,12 +157,31 @@ def extract_tasks(plan: Plan) -> list[Task]:
     return [t for t in tasks if t.fields]
 
 
-def tasks_headings(plan: Plan, clause: Clause) -> list[Clause | None]:
-    """The heading clause whose text is the last element of the clause's path (its parent)."""
-    label = clause.path[-1] if clause.path else ""
+def _clause_stating(plan: Plan, title: str) -> str:
+    """The id of the clause that states a document's subject or title (its "V/v …" line)."""
+    head = fold(title)[:60]
+    found = next((c for c in plan.clauses if head and fold(c.text)[:60] == head), None)
+    return found.id if found else ""
+
+
+def _task_path(path: tuple[str, ...]) -> tuple[str, ...]:
+    """The path of the task a labelled line belongs to: its heading's, unless that heading is a
+    field label itself ("3. Thành phần:", "4. Thành phần tham gia kiểm tra:"), whose lines are
+    fields of the task above it (of the document's own, at the top of a letter)."""
+    while path and _LABEL_HEADING.match(fold(path[-1])):
+        path = path[:-1]
+    return path
+
+
+_LABEL_HEADING = re.compile(r"^\s*(?:[ivx]+|\d+(?:\.\d+)*|[a-z])[.)]?\s*(?:" + "|".join(re.escape(l) for l in _LABELS)
+                            + r")(?:\s+[a-z]+){0,3}\s*:?\s*$")
+
+
+def _heading_clause(plan: Plan, clause: Clause, label: str) -> Clause | None:
+    """The heading clause, before `clause`, whose text is the given path element."""
     index = plan.clauses.index(clause)
     for candidate in reversed(plan.clauses[:index]):
         if candidate.kind in {"section", "article", "item", "subitem", "subsubitem", "letter", "chapter"} \
                 and (candidate.text == label or candidate.text.startswith(label.rstrip("…"))):
-            return [candidate]
-    return [None]
+            return candidate
+    return None
