@@ -278,3 +278,28 @@ def test_a_label_heading_is_no_task_of_its_own():
                                 ("coordinate", "Sở Nông nghiệp và Môi trường")},
         "2. Bế mạc Hội chợ": {("time", "ngày 15/5/2026")},
     }
+
+
+INVENTORY = """UBND TỈNH AN GIANG
+Số: 88/KH-UBND
+
+KẾ HOẠCH
+Kiểm kê tài sản công năm 2026
+
+IV. TỔ CHỨC THỰC HIỆN
+
+1. Sở Tài chính
+
+- Hướng dẫn các cơ quan, đơn vị thực hiện kiểm kê. Thời gian thực hiện: Từ tháng 3/2026.
+
+- Tổng hợp kết quả kiểm kê, báo cáo Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.
+"""
+
+
+def test_a_task_stated_before_its_fields_on_one_line():
+    """"Tổng hợp …, báo cáo Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026." is one
+    task with its own deadline, not one more date of the heading's task."""
+    plan = plan_from_document(LoadedDocument(Path("kk.txt"), INVENTORY, "txt"), "kk.txt")
+    times = {t.title: [f.value for f in t.values("time")] for t in extract_tasks(plan)}
+    assert times == {"Hướng dẫn các cơ quan, đơn vị thực hiện kiểm kê": ["Từ tháng 3/2026"],
+                     "Tổng hợp kết quả kiểm kê, báo cáo Bộ Tài chính": ["Trước ngày 31/5/2026"]}

@@ -135,6 +135,13 @@ def extract_tasks(plan: Plan) -> list[Task]:
             tasks.append(task)
             previous, previous_task = clause, task
             continue
+        statement = _statement_before(clause.text) if fields else ""
+        if statement:
+            # "Tổng hợp kết quả kiểm kê, báo cáo … gửi Bộ Tài chính. Thời gian hoàn thành: Trước
+            # ngày 31/5/2026.": the task is stated before its fields, on the same line.
+            tasks.append(Task(plan.source, clause.id, statement, clause.path, fields))
+            previous, previous_task = clause, tasks[-1]
+            continue
         if fields:
             # A labelled line under a task heading: a field of that heading's task. Outside any
             # heading (a letter or notice: "2. Thời gian kiểm tra: …", "Chủ trì: Sở …"), a field
@@ -155,6 +162,17 @@ def extract_tasks(plan: Plan) -> list[Task]:
             continue
         previous, previous_task = clause, None
     return [t for t in tasks if t.fields]
+
+
+def _statement_before(text: str) -> str:
+    """The words a line states before its first field label, when they say what is to be done
+    (three words at least, item numbering aside); "" when the line starts with its label."""
+    folded = fold(text)
+    first = _LABEL_AT.search(folded)
+    if first is None or len(folded) != len(text):
+        return ""
+    before = re.sub(r"^\s*(?:[ivx]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*|^\s*[-+•*]\s*", "", text[:first.start("label")])
+    return before.strip(" ;.:-") if len(before.split()) >= 3 else ""
 
 
 def _clause_stating(plan: Plan, title: str) -> str:
