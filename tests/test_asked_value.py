@@ -174,3 +174,29 @@ def test_a_flat_directive_frames_bullets_by_the_lead_above_them(tmp_path):
     by_text = {c.text.lstrip("- "): c for c in plan.clauses}
     assert lead_frame(plan, by_text["Cấp phát kinh phí kịp thời."]) == "Sở Tài chính"
     assert lead_frame(plan, by_text["Kiện toàn tổ chức bộ máy."]) == "Sở Nội vụ"
+
+
+def test_a_reader_without_the_value_asked_gives_way_to_one_with_it(monkeypatch):
+    """"… họp giao ban định kỳ bao lâu một lần": a reporting line that states no period must not
+    win over a sentence that does, though reporting lines are preferred when both have one."""
+    import importlib
+
+    from assistant.answering.reading import Context
+
+    compose = importlib.import_module("assistant.answering.compose")  # the module, not its function
+
+    info = analyze("Sở Xây dựng họp giao ban định kỳ bao lâu một lần?", [])
+    assert "frequency" in info.asked
+
+    class _Reader:
+        def __init__(self, name, text, score):
+            self.name, self.text, self.score = name, text, score
+
+        def read(self, context, slot):
+            return [Finding(slot, self.text + " {0}", [], self.score, self.name)]
+
+    readers = [_Reader("reporting", "Sở Xây dựng tổng hợp, báo cáo UBND tỉnh kịp thời", 0.9),
+               _Reader("sentence", "Sở Xây dựng duy trì họp giao ban định kỳ 02 tuần/lần", 0.6)]
+    monkeypatch.setattr(compose, "READERS", {"frequency": readers})
+    found = compose.read_slots(Context(None, info, [], ["giao", "ban"], []))
+    assert [f.reader for f in found] == ["sentence"] and "02 tuần/lần" in found[0].text

@@ -134,8 +134,13 @@ def read_slots(context: Context) -> list[Finding]:
         # Every reader of the slot is asked; a structured record (a task field, a reporting
         # line, a table value) wins over a plain sentence that fits the question no better.
         candidates: list[tuple[float, list[Finding]]] = []
+        # A slot whose question word asks a typed value ("bao lâu một lần", "trước ngày nào"):
+        # a reader's findings without such a value give way to another reader's.
+        typed = slot in context.info.asked and (slot in _TYPED_VALUE or slot in {"quantity", "person"})
+        unit = "" if context.info.english or not typed else asked_unit(context.info.text)
         for order, reader in enumerate(READERS.get(slot, (_sentence,))):
-            found = [f for f in reader.read(context, slot) if f.score >= MIN_SCORE[reader.name]]
+            found = [f for f in reader.read(context, slot) if f.score >= MIN_SCORE[reader.name]
+                     and (not typed or _holds_value(slot, f.text, unit))]
             if found:
                 candidates.append((found[0].score + (0.15 if reader.name != "sentence" else 0.0) - 0.01 * order, found))
         if not candidates:
