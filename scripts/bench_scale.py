@@ -290,9 +290,13 @@ def extrapolate(rows: list[dict], sizes: list[int]) -> list[dict]:
     for size in sizes:
         row = {"plans_requested": size, "plans": size, "measured": False,
                "ingest_clauses_per_s": b["ingest_clauses_per_s"]}
+        slopes = {key: (b[key] - a[key]) / max(1, b["plans"] - a["plans"]) for key in EXTRAPOLATED}
+        # Nothing shrinks as plans are added: a negative slope is two noisy measurements, and a
+        # tail (p95) grows at least as fast as the median it sits above.
+        slopes = {key: max(0.0, slope) for key, slope in slopes.items()}
+        slopes["ask_p95_ms"] = max(slopes["ask_p95_ms"], slopes["ask_p50_ms"])
         for key in EXTRAPOLATED:
-            slope = (b[key] - a[key]) / max(1, b["plans"] - a["plans"])
-            row[key] = round(b[key] + slope * (size - b["plans"]), 1)
+            row[key] = round(b[key] + slopes[key] * (size - b["plans"]), 1)
         out.append(row)
     return out
 
