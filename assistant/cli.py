@@ -81,7 +81,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                f"{len(report.removed)} removed, {len(report.failed)} failed; {report.clauses} clauses indexed"
                + (f"; {len(report.duplicates)} duplicate(s) skipped" if report.duplicates else ""))
     print(summary if report.changed or report.failed else f"nothing to do ({summary})")
+    if report.changed:
+        _prepare_first_question(index_dir)
     return EXIT_FAILED if report.failed else 0
+
+
+def _prepare_first_question(index_dir: Path) -> None:
+    """Build now what the first question would otherwise build (the saved BM25 and the query
+    vocabulary); the ingest has succeeded whatever happens here, so a failure is only a note."""
+    from assistant.engine import Engine
+    from assistant.store import IndexError_
+
+    try:
+        Engine.open(index_dir).prepare_first_question()
+    except (IndexError_, OSError, ValueError) as error:
+        print(f"assistant: {index_dir}: the search index will be built by the first question ({error})",
+              file=sys.stderr)
 
 
 def _empty_keeping_ocr_cache(index_dir: Path) -> None:

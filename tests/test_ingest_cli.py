@@ -77,3 +77,15 @@ def test_changed_file_replaces_its_clauses_and_prune_drops_removed(corpus_index,
 def test_missing_index_is_a_clear_error(tmp_path):
     result = run_cli("ask", "--index", str(tmp_path / "none"), "Ai báo cáo?")
     assert result.returncode != 0 and "no index" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_leaves_nothing_for_the_first_question_to_build(tmp_path):
+    """The first `assistant ask` after an ingest costs what a later one does: the ingest has saved
+    BM25 and the query vocabulary (built otherwise by that first question, ~1 s)."""
+    plan = tmp_path / "xa-moi.txt"
+    plan.write_text("KẾ HOẠCH\n\nI. TỔ CHỨC THỰC HIỆN\n\n1. Công chức Văn hóa – Xã hội xã\n\n"
+                    "- Báo cáo UBND xã trước ngày 05/12 hằng năm.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    run_cli("ingest", str(plan), "--index", str(index), "--quiet", check=True)
+    assert any((index / "lexical").iterdir())
+    assert [p for p in index.iterdir() if p.name.startswith("query-vocab-")]
