@@ -22,7 +22,7 @@ SLOT_CUES: list[tuple[str, str]] = [
                 r"|\bphone number\b|\baddress\b"),
     ("number", r"\bso hieu\b|\bso ky hieu\b|\b(?:ke hoach|quyet dinh|van ban|cong van|chi thi|thong bao) (?:co )?so"
                r" (?:may|bao nhieu|gi)\b|\bso may\b|\bso gi\b|\bdocument number\b|\bplan number\b|\bnumber of the\b"
-               r"|\bso (?:cua )?(?:quyet dinh|ke hoach|van ban|cong van|chi thi|thong bao)\b|\bco so\b(?=.*\bngay\b)"
+               r"|\bso (?:cua )?(?:quyet dinh|ke hoach|van ban|cong van|chi thi|thong bao)\b|\bco so(?:,| va)? ngay\b"
                r"|\bwhat (?:is the )?number\b"),
     ("issue_date", r"\bban hanh (?:vao |luc )?(?:ngay|khi|nam) nao\b|\bngay ban hanh\b|\bban hanh ngay\b"
                    r"|\b(?:ky|lap|de|(?<!dien )ra|ban hanh) (?:vao )?ngay (?:nao|bao nhieu|may)\b|\bky ngay\b|\bky khi nao\b"
@@ -95,6 +95,7 @@ class QuestionInfo:
     actor: str = ""  # the unit named as the one acting ("Sở Y tế báo cáo ai?"), as written
     compare: bool = False  # the question compares plans
     asked: list[str] = field(default_factory=list)  # the slots a question word asks (see asked_slots)
+    post: str = ""  # the post whose holder is asked ("truong ban", folded), see asked_post
 
     @property
     def intent(self) -> str:
@@ -198,6 +199,22 @@ def asked_slots(folded: str, slots: list[str]) -> list[str]:
     return [slot for slot in slots if slot in asked]
 
 
+# A post in an office or a board, folded. "Phó" is part of it: a Phó Trưởng ban is not the Trưởng ban.
+POST = (r"(?:pho )?(?:truong (?:ban|doan|phong|tieu ban|to|nhom)|to truong|giam doc|chu tich|thu ky|bi thu"
+        r"|chanh van phong)")
+_POST_HOLDER = re.compile(
+    rf"\bai (?:la|giu chuc|lam|dam nhiem|duoc cu lam|duoc phan cong lam) (?P<a>{POST})\b"
+    rf"|\b(?P<b>{POST})\b[^,;?]{{0,60}}?\b(?:la ai|(?:ho )?ten (?:la )?gi)\b")
+
+
+def asked_post(folded: str) -> str:
+    """The post whose holder a question asks: "ai là Trưởng Ban Chỉ đạo …" → "truong ban", "vị
+    Giám đốc Sở đó tên là gì" → "giam doc". The answer is a person (or the office-holder who
+    takes the post, "Chủ tịch UBND xã"), named beside the post, not a body that leads a task."""
+    found = _POST_HOLDER.search(folded)
+    return (found.group("a") or found.group("b") or "") if found else ""
+
+
 def asks_deadline(folded: str) -> bool:
     return re.search(DEADLINE_CUE, folded) is not None
 
@@ -296,6 +313,7 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
         actor=acting_unit(question),
         compare=compare,
         asked=asked_slots(with_aliases(folded), slots),
+        post="" if looks_english(question) else asked_post(folded),
     )
 
 

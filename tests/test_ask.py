@@ -94,6 +94,13 @@ def test_duties_of_a_named_unit(engine):
     assert all(c.clause.startswith("V.2") for c in answer.citations)
 
 
+def test_duties_of_a_unit_the_plan_never_names_are_not_found(engine):
+    """"Hội Nông dân … có nhiệm vụ gì" of a plan without one: not another unit's work."""
+    answer = ask(engine, "Hội Nông dân phường Long Mỹ có nhiệm vụ gì trong kế hoạch chuyển đổi số?")
+    assert not answer.grounded
+    assert answer.answer.startswith("Kế hoạch không nhắc đến Hội Nông dân phường Long Mỹ.")
+
+
 def test_ocr_plan_question_with_diacritics(engine):
     answer = ask(engine, "Phường Phú Sơn: công chức văn phòng - thống kê báo cáo ai?")
     assert answer.grounded

@@ -200,3 +200,41 @@ def test_a_reader_without_the_value_asked_gives_way_to_one_with_it(monkeypatch):
     monkeypatch.setattr(compose, "READERS", {"frequency": readers})
     found = compose.read_slots(Context(None, info, [], ["giao", "ban"], []))
     assert [f.reader for f in found] == ["sentence"] and "02 tuần/lần" in found[0].text
+
+
+def test_a_day_asked_needs_a_day_or_a_recorded_schedule_not_a_document_number_or_a_duration():
+    info = analyze("Các sở phải thành lập hội đồng khoa học và công nghệ cấp sở trước ngày nào?", [])
+    # "09/2009/CT-UBND" is a document number, "02 ngày" a duration, "hằng năm" in a sentence no schedule
+    assert not _answers_asked(info, [_finding("deadline", "số hiệu: 09/2009/CT-UBND {0}")])
+    assert not _answers_asked(info, [_finding("deadline", "Thời gian: khoảng 02 ngày làm việc/01 đơn vị {0}")])
+    assert not _answers_asked(info, [Finding("deadline", "Số đề tài hàng năm được triển khai không nhiều {0}",
+                                             score=0.5, reader="sentence")])
+    assert _answers_asked(info, [_finding("deadline", "định kỳ hằng năm báo cáo UBND tỉnh {0}")])
+    assert _answers_asked(info, [_finding("deadline", "hoàn thành trước ngày 30/6/2026 {0}")])
+    # "khi nào" takes a period as well
+    assert _answers_asked(analyze("Các sở thành lập hội đồng khi nào?", []),
+                          [_finding("deadline", "Thực hiện trong năm 2026 {0}")])
+
+
+@pytest.mark.parametrize("question, post", [
+    ("Ai là Trưởng Ban Chỉ đạo tổng kiểm kê tài sản công của tỉnh?", "truong ban"),
+    ("Trong Ban bầu cử đơn vị số 1, ai giữ chức Phó Trưởng ban?", "pho truong ban"),
+    ("Nhiệm vụ này do Giám đốc Sở phụ trách — vị Giám đốc Sở đó tên là gì?", "giam doc"),
+    ("Thư ký Đoàn kiểm tra là ai?", "thu ky"),
+    ("Cơ quan nào chủ trì kiểm kê tài sản?", ""),
+    ("Ai ký kế hoạch?", ""),
+])
+def test_the_post_whose_holder_is_asked(question, post):
+    assert analyze(question, []).post == post
+
+
+def test_a_post_holder_is_named_beside_the_post():
+    info = analyze("Ai là Trưởng Ban Chỉ đạo tổng kiểm kê tài sản công?", [])
+    assert _answers_asked(info, [_finding("lead", "1. Ông Nguyễn Anh Nhân, Phó Chủ tịch UBND, Trưởng ban {0}")])
+    assert _answers_asked(info, [_finding("lead", "Trưởng ban: đồng chí Chủ tịch UBND xã {0}")])
+    # the post's duties, a Phó Trưởng ban, a person named elsewhere in the text: no holder
+    assert not _answers_asked(info, [_finding("lead", "Trưởng Ban Chỉ đạo: Phụ trách chung, chịu trách nhiệm "
+                                                      "trước Ủy ban nhân dân tỉnh {0}")])
+    assert not _answers_asked(info, [_finding("lead", "Ông Trần Văn B, Phó Trưởng ban {0}")])
+    assert not _answers_asked(info, [_finding("lead", "Ngày 03/01, Phó Chủ tịch UBND tỉnh Võ Phiên chủ trì họp "
+                                                      "nghe báo cáo công tác cổ phần hóa {0}")])

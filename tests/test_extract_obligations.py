@@ -253,3 +253,12 @@ def test_body_names(text, name):
 
     src, low = twin(text)
     assert body_text(src, match_bodies(src, low, 0)) == name
+
+
+def test_bodies_outside_the_so_phong_tree_are_bodies_only_when_capitalised():
+    from assistant.extract.entities import bodies_named
+
+    text = ("Giao Thanh tra tỉnh chủ trì, phối hợp Ngân hàng Chính sách xã hội tỉnh, Liên đoàn Lao động "
+            "tỉnh và Hội Nông dân xã; tổ chức hội nghị sơ kết, thanh tra việc chi trả")
+    assert bodies_named(text) == ["Thanh tra tỉnh", "Ngân hàng Chính sách", "Liên đoàn Lao động tỉnh",
+                                  "Hội Nông dân xã"]

@@ -39,8 +39,10 @@ def test_extra_set_covers_every_document_and_kind():
     per_file = Counter(r["file"] for r in records)
     assert {d: per_file[d] for d in documents() if per_file[d] < 4} == {}
     assert set(Counter(r["kind"] for r in records)) == set(KINDS)
+    # Mostly answerable, but enough unanswerable ones per half that abstention is measured on
+    # dozens of questions, not a handful (E176-E212 added for that).
     unanswerable = sum(not r["answerable"] for r in records)
-    assert 0.08 <= unanswerable / len(records) <= 0.2
+    assert 0.08 <= unanswerable / len(records) <= 0.35
 
 
 def test_checker_reports_each_kind_of_bad_record(tmp_path, capsys):

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from assistant.answers import Answer, QuestionError
 from assistant.documents import Plan
+from assistant.extract.common import twin
 from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage
 from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
@@ -24,7 +25,7 @@ from assistant.answering.reading import Context, Finding
 from assistant.answering.references import ReferenceReader
 from assistant.answering.statements import StatementReader
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
-from assistant.answering.sentences import (DATE, DURATION, SLOT_EVIDENCE, DutiesReader, SentenceReader, TableValueReader,
+from assistant.answering.sentences import (DATE, DURATION, PERIODIC, SLOT_EVIDENCE, DutiesReader, SentenceReader, TableValueReader,
                                            asked_unit, has_evidence, has_quantity,
                                            has_quantity_of, person_name)
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze
@@ -82,6 +83,12 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
         return _compare(engine, info, words) or _not_found(info, hits)
     findings = read_slots(Context(engine, info, hits, words, scope))
     note = ""
+    if ("duties" in info.asked and info.actor and info.sources and _is_body(info.actor)
+            and not _unit_mentioned(info.actor, scope)):
+        # "Liên đoàn Lao động … có nhiệm vụ gì?" of a plan that never names it: the plan states
+        # no duty of that unit, whatever other units it gives work to.
+        return _not_found(info, hits, note=(f"The plan does not mention {info.actor}. " if info.english
+                                            else f"Kế hoạch không nhắc đến {info.actor}. "))
     if not findings and info.actor and info.sources and not _unit_named(info.actor, scope):
         # The unit asked about does not exist in the plan (a follow-up carried it from another
         # plan, or the reform renamed it): say so, and answer for the plan's own units.
@@ -102,21 +109,91 @@ _TYPED_VALUE = {"deadline": rf"{DATE}|{SLOT_EVIDENCE['deadline']}|{DURATION}", "
 def _answers_asked(info: QuestionInfo, findings: list[Finding]) -> bool:
     """Whether the findings hold the kind of value the question words ask for. "… báo cáo UBND
     tỉnh trước ngày nào?" asks a date; a reporting line without one frames the question and
-    does not answer it. Who-questions are not checked here: a body has no pattern."""
+    does not answer it. "Ai là Trưởng ban …" asks the post's holder, named beside it. Other
+    who-questions are not checked here: a body has no pattern."""
+    if info.post and not any(_holds_post(f.text, info.post) for f in findings):
+        return False
     typed = [slot for slot in info.asked if slot in _TYPED_VALUE or slot in {"quantity", "person"}]
     if not typed or len(typed) < len(info.asked):
         return True
     unit = "" if info.english else asked_unit(info.text)
-    return any(_holds_value(slot, finding.text, unit) for finding in findings for slot in typed)
+    day = _asks_day(info)
+    return any(_holds_value(slot, finding, unit, day) for finding in findings for slot in typed)
 
 
-def _holds_value(slot: str, text: str, unit: str) -> bool:
-    folded = fold(re.sub(r"\{\d+\}", " ", text))  # without its citation marks
+_DOC_NUMBER = re.compile(r"\b\d{1,5}[a-z]?\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9&.\-]*")
+
+
+# "trước ngày nào", "by what date": a day of the calendar (or its month), or a schedule a record
+# states ("định kỳ hằng năm báo cáo …": no day is set, and the answer says so); not a duration, a
+# year, or a sentence that merely says "hằng năm". "khi nào", "thời hạn" take any of those.
+_DAY_ASKED = re.compile(r"\bngay (?:nao|may|bao nhieu)\b|\b(?:what|which) (?:date|day)\b")
+_CALENDAR_DAY = re.compile(r"\d{1,2}\s*/\s*\d{1,2}|\bngay\s+\d{1,2}\b|\bthang\s+\d{1,2}\b")
+
+
+def _asks_day(info: QuestionInfo) -> bool:
+    return _DAY_ASKED.search(fold(info.text)) is not None
+
+
+def _holds_value(slot: str, finding: Finding, unit: str, day: bool = False) -> bool:
+    text = finding.text
+    # Without its citation marks and document numbers ("09/2009/CT-UBND" holds no date or count).
+    folded = _DOC_NUMBER.sub(" ", fold(re.sub(r"\{\d+\}", " ", text)))
     if slot == "quantity":
         return has_quantity_of(folded, unit) if unit else has_quantity(folded)
     if slot == "person":
         return person_name(text) is not None
+    if slot == "deadline" and day:
+        return _CALENDAR_DAY.search(folded) is not None or (
+            finding.reader != "sentence" and re.search(PERIODIC, folded) is not None)
     return re.search(_TYPED_VALUE[slot], folded) is not None
+
+
+# Who holds a post: a person's name, or the office-holder the post goes to ("Trưởng ban: Chủ
+# tịch UBND xã").
+_HOLDER_TITLE = re.compile(r"\b(?:chu tich|giam doc|bi thu|truong phong|chanh van phong|thu truong|cong chuc)\b")
+
+
+def _holds_post(text: str, post: str) -> bool:
+    """Whether a text names the holder of `post` beside it (same sentence, within 120
+    characters): "Ông Nguyễn Anh Nhân, Ủy viên …, Trưởng ban", "Thư ký: bà Trần Thị B". The
+    post is matched whole: "Phó giám đốc Nguyễn Văn A" holds no post "giám đốc"."""
+    src, low = twin(re.sub(r"\{\d+\}", " ", text))
+    pattern = rf"(?<!pho )\b{post}\b" if not post.startswith("pho ") else rf"\b{post}\b"
+    for found in re.finditer(pattern, low):
+        start, end = found.span()
+        left = max(src.rfind(".", 0, start), src.rfind(";", 0, start), start - 120)
+        right = min(x for x in (src.find(".", end), src.find(";", end), end + 120) if x >= 0)
+        window_src, window_low = src[left + 1:right], low[left + 1:right]
+        rest_low = window_low.replace(found.group(0), " ", 1)
+        if person_name(window_src) is not None or _HOLDER_TITLE.search(rest_low):
+            return True
+    return False
+
+
+def _unit_core(unit: str) -> str:
+    """A unit's name without the place it belongs to: "Sở Tài chính thành phố Cần Thơ" → "so tai
+    chinh" (plans name their own units without it)."""
+    words = unit_words(unit)
+    return re.sub(r"\b(?:tinh|thanh pho|tp|xa|phuong|dac khu|huyen|quan|thi xa|thi tran)\b.*$", "", words).strip() or words
+
+
+def _mentions_unit(unit: str, clause) -> bool:
+    core = _unit_core(unit)
+    return f" {core} " in f" {unit_words(' '.join([*clause.path, clause.text]))} "
+
+
+def _is_body(unit: str) -> bool:
+    """A named body ("Sở Tài chính", "Thanh tra tỉnh"), not a group ("doanh nghiệp viễn thông")."""
+    from assistant.extract.entities import match_body
+
+    src, low = twin(unit)
+    span = match_body(src, low, 0)
+    return span is not None and span[1] >= len(src.rstrip())
+
+
+def _unit_mentioned(unit: str, plans) -> bool:
+    return any(_mentions_unit(unit, clause) for plan in plans for clause in plan.clauses)
 
 
 def _unit_named(unit: str, plans) -> bool:
@@ -138,9 +215,16 @@ def read_slots(context: Context) -> list[Finding]:
         # a reader's findings without such a value give way to another reader's.
         typed = slot in context.info.asked and (slot in _TYPED_VALUE or slot in {"quantity", "person"})
         unit = "" if context.info.english or not typed else asked_unit(context.info.text)
+        day = typed and _asks_day(context.info)
+        post = context.info.post if slot in {"lead", "person"} else ""
+        # "Sở X có nhiệm vụ gì": a sentence about another unit's work is no duty of Sở X.
+        actor = context.info.actor if slot == "duties" and slot in context.info.asked and _is_body(
+            context.info.actor) else ""
         for order, reader in enumerate(READERS.get(slot, (_sentence,))):
             found = [f for f in reader.read(context, slot) if f.score >= MIN_SCORE[reader.name]
-                     and (not typed or _holds_value(slot, f.text, unit))]
+                     and (not typed or _holds_value(slot, f, unit, day))
+                     and (not post or _holds_post(f.text, post))
+                     and (not actor or f.reader != "sentence" or any(_mentions_unit(actor, h.clause) for h in f.hits))]
             if found:
                 candidates.append((found[0].score + (0.15 if reader.name != "sentence" else 0.0) - 0.01 * order, found))
         if not candidates:
@@ -155,11 +239,12 @@ def read_slots(context: Context) -> list[Finding]:
     return chosen
 
 
-def _not_found(info: QuestionInfo, hits: list[Hit]) -> Answer:
+def _not_found(info: QuestionInfo, hits: list[Hit], note: str = "") -> Answer:
     related = Citations()
     for hit in hits[:3]:
         related.mark(hit)
-    return Answer(info.text, NOT_FOUND_EN if info.english else NOT_FOUND_VI, False, related.build(), info.intent)
+    return Answer(info.text, note + (NOT_FOUND_EN if info.english else NOT_FOUND_VI), False, related.build(),
+                  info.intent)
 
 
 def _render(finding: Finding, citations: Citations) -> str:

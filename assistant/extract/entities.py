@@ -15,10 +15,14 @@ from assistant.text import fold
 _TOKEN = re.compile(r"[\w&]+|[-–]")
 _LEADERS = r"(?:lanh dao|(?:pho\s+)?chu tich|thuong truc)"
 _COUNCIL_NAMES = r"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|dang uy|cong an)"
+_CAPITALISED_HEADS = r"(?:thanh tra|lien doan|lien hiep|hoi|mat tran|ngan hang|kho bac|bao hiem|doan thanh nien)"
 _HEAD = re.compile(
     rf"(?:{_LEADERS}\s+)?(?:{_COUNCIL_NAMES}|bo phan|phong|so|bo|trung tam|cong chuc|van phong|dai|chi cuc|cuc"
-    r"|ban)\b"
+    rf"|{_CAPITALISED_HEADS}|ban)\b"
 )
+# Mass organisations and state bodies outside the Sở/Phòng tree: a body only when written with a
+# capital ("Hội Nông dân", "Thanh tra tỉnh"), never the "hội" of "xã hội" or "thanh tra việc …".
+_CAPITALISED_HEAD = re.compile(rf"{_CAPITALISED_HEADS}\b")
 # Bodies that can be named by their level alone ("UBND huyện", "Công an thị xã", "Chủ tịch UBND").
 _COUNCILS = re.compile(rf"(?:{_LEADERS}\s+)?{_COUNCIL_NAMES}$")
 # "xã" but not "Xã hội" (a name, as in "Văn hóa – Xã hội").
@@ -42,7 +46,7 @@ def match_body(src: str, low: str, pos: int, end: int | None = None) -> tuple[in
     """Span of one body's name starting exactly at pos, or None."""
     end = len(src) if end is None else end
     head = _HEAD.match(low, pos, end)
-    if not head:
+    if not head or (_CAPITALISED_HEAD.match(low, pos, end) and not src[pos].isupper()):
         return None
     cur, named = head.end(), False
     abbreviated = _ABBREVIATED.match(src, cur, end)  # "Ủy ban nhân dân (UBND) huyện"
