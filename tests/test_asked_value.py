@@ -238,3 +238,11 @@ def test_a_post_holder_is_named_beside_the_post():
     assert not _answers_asked(info, [_finding("lead", "Ông Trần Văn B, Phó Trưởng ban {0}")])
     assert not _answers_asked(info, [_finding("lead", "Ngày 03/01, Phó Chủ tịch UBND tỉnh Võ Phiên chủ trì họp "
                                                       "nghe báo cáo công tác cổ phần hóa {0}")])
+
+
+def test_a_partner_asked_needs_a_coordination():
+    info = analyze("Khi lập báo cáo điều chỉnh hướng tuyến, Nhà đầu tư phải phối hợp với những cơ quan nào?", [])
+    assert info.asked == ["coordinate"]
+    assert not _answers_asked(info, [_finding("report", "hoàn thành báo cáo Ban Quản lý dự án số 1 trước ngày "
+                                                        "05/5/2026 {0}")])
+    assert _answers_asked(info, [_finding("coordinate", "Nhà đầu tư chủ trì, phối hợp với Sở Xây dựng lập báo cáo {0}")])

@@ -103,7 +103,9 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
 
 # The kind of value a slot's answer holds, where a pattern can tell: a date, a count, a period.
 _TYPED_VALUE = {"deadline": rf"{DATE}|{SLOT_EVIDENCE['deadline']}|{DURATION}", "frequency": SLOT_EVIDENCE["frequency"],
-                "contact": SLOT_EVIDENCE["contact"], "effective": SLOT_EVIDENCE["effective"]}
+                "contact": SLOT_EVIDENCE["contact"], "effective": SLOT_EVIDENCE["effective"],
+                # "phối hợp với cơ quan nào": the partner is named by a coordination, not by a task
+                "coordinate": SLOT_EVIDENCE["coordinate"]}
 
 
 def _answers_asked(info: QuestionInfo, findings: list[Finding]) -> bool:
