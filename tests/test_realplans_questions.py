@@ -40,9 +40,9 @@ def test_extra_set_covers_every_document_and_kind():
     assert {d: per_file[d] for d in documents() if per_file[d] < 4} == {}
     assert set(Counter(r["kind"] for r in records)) == set(KINDS)
     # Mostly answerable, but enough unanswerable ones per half that abstention is measured on
-    # dozens of questions, not a handful (E176-E212 added for that).
+    # dozens of questions, not a handful (E176-E212 tune, E213-E243 measure added for that).
     unanswerable = sum(not r["answerable"] for r in records)
-    assert 0.08 <= unanswerable / len(records) <= 0.35
+    assert 0.08 <= unanswerable / len(records) <= 0.4
 
 
 def test_checker_reports_each_kind_of_bad_record(tmp_path, capsys):
