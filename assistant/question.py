@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.documents import Plan
-from assistant.plan_match import PlanMatch, catalog, match_plans, strip_spans, with_aliases
+from assistant.plan_match import PlanMatch, catalog, match_plans, reference_spans, strip_spans, with_aliases
 from assistant.text import apply_synonyms, fold, looks_english
 
 # Slot → folded cue pattern (Vietnamese, unaccented, and English). Every slot whose cue occurs is
@@ -60,7 +60,9 @@ SLOT_CUES: list[tuple[str, str]] = [
                  r"|\bthoi gian (?:nao|thuc hien|hoan thanh|to chuc|dien ra|du kien)\b|\bthang nao\b|\bnam nao\b"
                  r"|\btu ngay\b|\bden ngay\b|\bdien ra\b|\bby when\b|\bdeadline\b|\bwhen\b|\bwhat date\b|\bwhich date\b"
                  r"|\bhow long\b|\bbao lau\b|\btrong (?:bao lau|may ngay)\b|\bhoan thanh (?:truoc|trong)\b|\bby what\b"),
-    ("place", r"\bo dau\b|\btai dau\b|\bdia diem\b|\bwhere\b|\blocation\b|\bvenue\b"),
+    ("place", r"\bo dau\b|\btai dau\b|\bdia diem\b|\bwhere\b|\blocation\b|\bvenue\b"
+              r"|\b(?:tai|o|thuoc) (?:xa|phuong|tinh|thanh pho|dac khu|huyen|khu vuc|vi tri) nao\b"
+              r"|\bin which (?:commune|ward|province|city|district|area)\b"),
     ("lead", r"\bchu tri\b|\bdau moi\b|\bthuong truc\b|\bphu trach\b|\bchiu trach nhiem chinh\b|\btruong (?:ban|doan)\b"
              r"|\b(?:co quan|don vi|so|phong|ban|ai|to chuc) (?:nao )?(?:duoc giao|thuc hien|chiu trach nhiem|lam|dam nhan)\b"
              r"|\bgiao (?:cho )?(?:co quan|don vi|so|phong|ai) nao\b|\b(?:co quan|don vi|so|phong|(?<!van )ban) nao\b"
@@ -151,7 +153,8 @@ def _resolve(folded: str, slots: list[str]) -> list[str]:
         chosen.remove("lead")
     if "lead" in chosen and "coordinate" in chosen and re.search(
             r"\bphoi hop voi (?:co quan|don vi|so|ai|nhung)\b|\b(?:co quan|don vi|so|phong|ban) nao (?:se |duoc giao )?phoi hop\b",
-            folded) and not re.search(r"\bchu tri\b", folded):
+            folded) and not re.search(r"\bchu tri\b|\b(?:co quan|don vi|so|phong|ban|ai) nao (?:se |duoc giao )?"
+                                      r"(?:thuc hien|chiu trach nhiem|dam nhan)\b", folded):
         chosen.remove("lead")  # "phối hợp với đơn vị nào", "đơn vị nào phối hợp" ask the partner, not the lead
     return chosen or ["general"]
 
@@ -167,9 +170,16 @@ _QUESTION_WORD = re.compile(
 _MANNER = re.compile(r"\bthe nao\b|\bra sao\b")
 
 
-def _partner(folded: str, at: int) -> str:
-    """"… và phối hợp với những đơn vị nào?": the body asked after "phối hợp với" is a partner."""
-    return "coordinate" if re.search(r"\bphoi hop(?: voi)?(?: (?:nhung|cac))?\s*$", folded[:at]) else "lead"
+def _partner(folded: str, at: int, end: int, slots: list[str]) -> str:
+    """"… và phối hợp với những đơn vị nào?", "những đơn vị nào phối hợp?": the body asked beside
+    "phối hợp" is a partner; "… được báo cáo (cho) những cơ quan nào?" asks who receives the report."""
+    before = folded[:at]
+    if "coordinate" in slots and (re.search(r"\bphoi hop(?: voi)?(?: (?:nhung|cac))?\s*$", before)
+                                  or re.match(r"\s*(?:se |duoc giao |cung )?phoi hop\b", folded[end:])):
+        return "coordinate"
+    if "report" in slots and re.search(r"\b(?:bao cao|gui)(?: (?:cho|ve|len|toi|den))?(?: (?:nhung|cac))?\s*$", before):
+        return "report"
+    return "lead"
 
 
 def asked_slots(folded: str, slots: list[str]) -> list[str]:
@@ -179,7 +189,7 @@ def asked_slots(folded: str, slots: list[str]) -> list[str]:
     one first (Vietnamese puts the question word after what it asks: "cơ quan nào", "trước ngày
     nào"). [] when no question word attaches to a slot asked (a yes/no or "như thế nào" question)."""
     manner = [m.span() for m in _MANNER.finditer(folded)]
-    spans = [(_partner(folded, m.start()) if slot == "lead" and "coordinate" in slots else slot, m.start(), m.end())
+    spans = [(_partner(folded, m.start(), m.end(), slots) if slot == "lead" else slot, m.start(), m.end())
              for slot, pattern in _SLOT_PATTERNS if slot in slots for m in pattern.finditer(folded)]
     asked: list[str] = []
     for word in _QUESTION_WORD.finditer(folded):
@@ -285,6 +295,14 @@ def _strong(match: PlanMatch) -> bool:
     return bool(match.sources) and match.scores.get(match.sources[0], 0.0) >= 2.5 and len(match.sources) <= 3
 
 
+def asked_years(question: str) -> list[str]:
+    """Years the question asks about ("năm 2025", "đến 2030"), not those inside a document number
+    ("Chỉ thị 09/2009/CT-UBND") or a date ("ngày 08/01/2025"): those name a document or a day."""
+    bare = strip_spans(question, reference_spans(fold(question)))
+    bare = re.sub(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*20\d\d\b", " ", bare)
+    return re.findall(r"\b(20\d\d)\b", bare)
+
+
 def locality_words(plans: list[Plan]) -> set[str]:
     """Folded words of the plans' place names ("long", "my", …)."""
     return {word for place in catalog(plans).by_place for word in place.split()}
@@ -306,7 +324,7 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
         folded=folded,
         slots=slots,
         english=looks_english(question),
-        years=re.findall(r"\b(20\d\d)\b", question),
+        years=asked_years(question),
         sources=sources,
         plans=match,
         query=query,

@@ -8,6 +8,7 @@ from assistant.answering.compose import _answers_asked
 from assistant.answering.reading import Finding
 from assistant.answering.sentences import has_quantity
 from assistant.question import analyze
+from assistant.text import fold
 
 
 @pytest.mark.parametrize("question, asked", [
@@ -246,3 +247,81 @@ def test_a_partner_asked_needs_a_coordination():
     assert not _answers_asked(info, [_finding("report", "hoàn thành báo cáo Ban Quản lý dự án số 1 trước ngày "
                                                         "05/5/2026 {0}")])
     assert _answers_asked(info, [_finding("coordinate", "Nhà đầu tư chủ trì, phối hợp với Sở Xây dựng lập báo cáo {0}")])
+
+
+def test_a_year_inside_a_document_number_or_a_date_is_not_a_year_asked():
+    from assistant.question import asked_years
+
+    assert asked_years("Theo Chỉ thị 09/2009/CT-UBND, bao nhiêu huyện đã thành lập hội đồng?") == []
+    assert asked_years("Thông báo ngày 08/01/2025 giao ai chủ trì?") == []
+    assert asked_years("Đến năm 2030 đạt bao nhiêu, so với năm 2025?") == ["2030", "2025"]
+
+
+def test_a_place_asked_by_its_level_needs_a_unit_of_that_level():
+    info = analyze("Bãi đổ thải cho tuyến cao tốc được bố trí tại xã nào?", [])
+    assert info.asked == ["place"]
+    assert not _answers_asked(info, [_finding("place", "Rà soát khối lượng đào đắp trên tuyến, tính toán khối "
+                                                       "lượng đổ thải {0}")])
+    assert _answers_asked(info, [_finding("place", "Bãi đổ thải bố trí tại xã Tả Phìn {0}")])
+
+
+def test_a_total_asked_is_not_answered_by_a_share():
+    info = analyze("Thành phố hiện có tổng cộng bao nhiêu người hưởng trợ cấp xã hội?", [])
+    assert not _answers_asked(info, [_finding("quantity", "Đơn vị đạt tỷ lệ 100% người hưởng trợ cấp {0}")])
+    assert _answers_asked(info, [_finding("quantity", "Toàn thành phố có 25.300 người hưởng trợ cấp {0}")])
+    # "bao nhiêu xã" without a total: "100% số xã" answers
+    assert _answers_asked(analyze("Bao nhiêu xã đạt chuẩn?", []), [_finding("quantity", "100% số xã đạt chuẩn {0}")])
+
+
+def test_a_body_named_before_its_verb_keeps_the_verb_out_of_its_name():
+    from assistant.question import acting_unit
+
+    assert acting_unit("Theo KH 1627, Sở Tài chính Quảng Ngãi phải công bố kết quả trước ngày nào?") \
+        == "Sở Tài chính Quảng Ngãi"
+    assert acting_unit("Phòng Văn hóa - Xã hội phường Long Mỹ báo cáo trước ngày nào?") \
+        == "Phòng Văn hóa - Xã hội phường Long Mỹ"
+
+
+@pytest.mark.parametrize("question, slots, asked", [
+    ("Kết quả sơ kết được báo cáo những cơ quan nào?", ["report", "lead"], ["report"]),
+    ("Nhiệm vụ 2.9 do đơn vị nào thực hiện và những đơn vị nào phối hợp?", ["lead", "coordinate"],
+     ["lead", "coordinate"]),
+])
+def test_a_body_asked_after_bao_cao_receives_and_one_asked_to_act_leads(question, slots, asked):
+    info = analyze(question, [])
+    assert (info.slots, info.asked) == (slots, asked)
+
+
+def test_a_unit_is_matched_without_the_place_it_belongs_to_but_xa_hoi_is_no_place():
+    from assistant.answering.compose import _unit_core
+
+    places = frozenset({"quang", "ngai"})
+    assert _unit_core("Sở Tài chính thành phố Cần Thơ") == "so tai chinh"
+    assert _unit_core("Sở Tài chính Quảng Ngãi", places) == "so tai chinh"
+    assert _unit_core("Phòng Văn hóa - Xã hội phường Long Mỹ") == "phong van hoa xa hoi"
+    assert _unit_core("Phòng Văn hóa - Xã hội") == "phong van hoa xa hoi"
+
+
+def test_a_code_the_question_quotes_must_be_where_the_answer_is(tmp_path):
+    """"… hướng tuyến từ Km78+00 đến Km81+00, phối hợp với ai": a finding from a clause without
+    the code the plan quotes answers about another stretch of road."""
+    from types import SimpleNamespace
+
+    from assistant.answering.compose import _anchored
+    from assistant.ingest.pipeline import read_plan
+    from assistant.retrieval.hybrid import Hit
+
+    path = tmp_path / "tb.txt"
+    path.write_text("THÔNG BÁO\nKết luận về dự án cao tốc\n\n1. Nhà đầu tư lập báo cáo điều chỉnh hướng tuyến "
+                    "từ Km78+00 đến Km81+00, hoàn thành trước ngày 05/5/2026.\n\n"
+                    "2. Sở Xây dựng phối hợp với các sở, ngành xử lý vướng mắc.\n", encoding="utf-8")
+    plan = read_plan(path)
+    info = SimpleNamespace(text="Khi lập báo cáo hướng tuyến từ Km78+00 đến Km81+00, Nhà đầu tư phối hợp với ai?",
+                           sources=[plan.source])
+    by_code = {("km78" in fold(c.text)): c for c in plan.clauses if c.text.startswith(("1.", "2."))}
+    findings = [Finding("coordinate", f"{c.text} {{0}}", [Hit(plan.source, c, 1.0)], 0.5, "sentence")
+                for c in (by_code[False], by_code[True])]
+    assert [f.hits[0].clause.id for f in _anchored(findings, info, [plan])] == [by_code[True].id]
+    # a code the plan never quotes restricts nothing
+    info.text = "Đoạn Km12+00 phối hợp với ai?"
+    assert _anchored(findings, info, [plan]) == findings

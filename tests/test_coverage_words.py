@@ -89,3 +89,24 @@ def test_task_text_is_covered_by_syllables_not_substrings():
     # A substring test finds "quan" in "quản lý" and "chi" in "chỉ tiêu".
     assert text_coverage(["cơ", "quan", "chỉ"], "Rà soát quản lý các chỉ tiêu") < 0.34
     assert text_coverage(["cơ", "chế", "thử", "nghiệm"], "Xây dựng cơ chế và triển khai thử nghiệm") > 0.8
+
+
+def test_level_words_are_dropped_only_where_they_name_a_place():
+    # "thành lập", "phương pháp", "xã hội", "tình hình" are words; "tỉnh Quảng Ngãi", "cấp xã",
+    # "thị xã", "thành phố" say where, and "chỉ thị" which document.
+    info = analyze("Theo chỉ thị của tỉnh Quảng Ngãi, các xã thành lập tổ công tác theo phương pháp nào?", [])
+    words = [fold(w) for w in content_words(info, [])]
+    assert {"thanh", "lap", "phuong", "phap"} <= set(words)
+    assert not {"tinh", "xa", "chi", "thi"} & set(words)
+    folded = analyze("cap xa bao cao tinh hinh xa hoi cua thi xa theo phuong phap nao", [])
+    words = [fold(w) for w in content_words(folded, [])]
+    assert {"tinh", "hinh", "hoi", "phuong", "phap"} <= set(words)
+    assert words.count("xa") == 1  # the "xa" of "xa hoi"; not "cap xa", not "thi xa"
+
+
+def test_accented_stopwords_are_told_from_the_words_they_fold_like():
+    # folded, "hội", "vị", "tư", "tài", "đổ" read as the stopwords "hỏi", "vì", "từ", "tại", "do"
+    info = analyze("Đơn vị nào tổ chức hội nghị về đầu tư tài sản, bãi đổ thải ở đâu?", [])
+    words = set(content_words(info, []))
+    assert {"vị", "hội", "tư", "tài", "đổ"} <= words
+    assert not {"về", "ở"} & words

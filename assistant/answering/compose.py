@@ -25,10 +25,12 @@ from assistant.answering.reading import Context, Finding
 from assistant.answering.references import ReferenceReader
 from assistant.answering.statements import StatementReader
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
-from assistant.answering.sentences import (DATE, DURATION, PERIODIC, SLOT_EVIDENCE, DutiesReader, SentenceReader, TableValueReader,
+from assistant.answering.sentences import (DATE, DURATION, PERIODIC, SLOT_EVIDENCE, TOTAL_ASKED, DutiesReader, SentenceReader,
+                                           TableValueReader,
                                            asked_unit, has_evidence, has_quantity,
                                            has_quantity_of, person_name)
-from assistant.question import METADATA_SLOTS, QuestionInfo, analyze
+from assistant.plan_match import cards, reference_spans
+from assistant.question import METADATA_SLOTS, QuestionInfo, analyze, locality_words
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
 
@@ -78,9 +80,11 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     hits = engine.retrieve(info.query, k=12, sources=info.sources or None)
     if not hits:
         return _not_found(info, hits)
-    words = content_words(info, scope if info.sources else [])
+    words = _without_actor(content_words(info, scope if info.sources else []), info.actor)
     if info.compare and len(info.sources) != 1:
         return _compare(engine, info, words) or _not_found(info, hits)
+    if info.actor and info.sources:
+        info = replace(info, actor=_as_plan_names(info.actor, scope))
     findings = read_slots(Context(engine, info, hits, words, scope))
     note = ""
     if ("duties" in info.asked and info.actor and info.sources and _is_body(info.actor)
@@ -89,16 +93,56 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
         # no duty of that unit, whatever other units it gives work to.
         return _not_found(info, hits, note=(f"The plan does not mention {info.actor}. " if info.english
                                             else f"Kế hoạch không nhắc đến {info.actor}. "))
-    if not findings and info.actor and info.sources and not _unit_named(info.actor, scope):
+    if not findings and info.actor and info.sources and not _unit_mentioned(info.actor, scope):
         # The unit asked about does not exist in the plan (a follow-up carried it from another
         # plan, or the reform renamed it): say so, and answer for the plan's own units.
         findings = read_slots(Context(engine, replace(info, actor=""), hits, words, scope))
         note = (f"The plan does not mention {info.actor}. " if info.english
                 else f"Kế hoạch không nhắc đến {info.actor}. ")
+    findings = _anchored(findings, info, scope)
     if not findings or not _answers_asked(info, findings):
         return _not_found(info, hits)
     answer = _answer(engine, info, findings)
     return replace(answer, answer=note + answer.answer) if note else answer
+
+
+# A code the question quotes ("Km78+00", "QL1A", "BTS"): letters with digits, not a document number.
+_CODE = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{3,}\b")
+
+
+def _anchored(findings: list[Finding], info: QuestionInfo, scope: list[Plan]) -> list[Finding]:
+    """"… điều chỉnh hướng tuyến từ Km78+00 đến Km81+00, phải phối hợp với ai?": when the plan
+    quotes the code the question does, the fact asked is stated where the code is; findings from
+    clauses without it answer about something else."""
+    if not info.sources or not findings:
+        return findings
+    folded = fold(info.text)
+    for start, end in reversed(reference_spans(folded)):
+        folded = folded[:start] + " " + folded[end:]
+    # Not a time ("0h00"), nor a code of the plan's own title, which names the plan.
+    titles = {word for card in cards(scope) for word in card.topic}
+    codes = {c for c in _CODE.findall(folded) if not re.fullmatch(r"\d{1,2}h\d{0,2}", c) and c not in titles}
+    if not codes:
+        return findings
+
+    def has_code(clause) -> bool:
+        return any(code in fold(" ".join((*clause.path, clause.text))) for code in codes)
+
+    if not any(has_code(clause) for plan in scope for clause in plan.clauses):
+        return findings
+    return [f for f in findings if any(has_code(h.clause) for h in f.hits)]
+
+
+def _without_actor(words: list[str], actor: str) -> list[str]:
+    """The question's words less those naming the unit that acts: readers check the actor on
+    their own, and a clause about what else that unit does must not cover "Sở Tài chính … công bố
+    kết quả trước ngày nào?" by its name alone. Kept whole when little else is asked ("Sở Tài
+    chính có nhiệm vụ gì?")."""
+    if not actor:
+        return words
+    named = set(unit_words(actor).split())
+    rest = [w for w in words if fold(w) not in named]
+    return rest if len(rest) >= 2 else words
 
 
 # The kind of value a slot's answer holds, where a pattern can tell: a date, a count, a period.
@@ -115,12 +159,13 @@ def _answers_asked(info: QuestionInfo, findings: list[Finding]) -> bool:
     who-questions are not checked here: a body has no pattern."""
     if info.post and not any(_holds_post(f.text, info.post) for f in findings):
         return False
-    typed = [slot for slot in info.asked if slot in _TYPED_VALUE or slot in {"quantity", "person"}]
+    typed = [slot for slot in info.asked if _is_typed(slot, info)]
     if not typed or len(typed) < len(info.asked):
         return True
     unit = "" if info.english else asked_unit(info.text)
     day = _asks_day(info)
-    return any(_holds_value(slot, finding, unit, day) for finding in findings for slot in typed)
+    level, total = _asked_level(info), TOTAL_ASKED.search(info.folded) is not None
+    return any(_holds_value(slot, finding, unit, day, level, total) for finding in findings for slot in typed)
 
 
 _DOC_NUMBER = re.compile(r"\b\d{1,5}[a-z]?\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9&.\-]*")
@@ -137,14 +182,32 @@ def _asks_day(info: QuestionInfo) -> bool:
     return _DAY_ASKED.search(fold(info.text)) is not None
 
 
-def _holds_value(slot: str, finding: Finding, unit: str, day: bool = False) -> bool:
+# "tại xã nào", "ở phường nào", "in which commune": the place asked is a unit of that level.
+_LEVEL_ASKED = re.compile(r"\b(xa|phuong|tinh|thanh pho|dac khu|huyen) nao\b"
+                          r"|\b(?:which|what) (commune|ward|province|city|district)\b")
+_LEVEL_EN = {"commune": "xa", "ward": "phuong", "province": "tinh", "city": "thanh pho", "district": "huyen"}
+
+
+def _asked_level(info: QuestionInfo) -> str:
+    found = _LEVEL_ASKED.search(fold(info.text))
+    return (found.group(1) or _LEVEL_EN[found.group(2)]) if found else ""
+
+
+def _is_typed(slot: str, info: QuestionInfo) -> bool:
+    return slot in _TYPED_VALUE or slot in {"quantity", "person"} or (slot == "place" and bool(_asked_level(info)))
+
+
+def _holds_value(slot: str, finding: Finding, unit: str, day: bool = False, level: str = "",
+                 total: bool = False) -> bool:
     text = finding.text
     # Without its citation marks and document numbers ("09/2009/CT-UBND" holds no date or count).
     folded = _DOC_NUMBER.sub(" ", fold(re.sub(r"\{\d+\}", " ", text)))
     if slot == "quantity":
-        return has_quantity_of(folded, unit) if unit else has_quantity(folded)
+        return has_quantity_of(folded, unit, share_ok=not total) if unit else has_quantity(folded)
     if slot == "person":
         return person_name(text) is not None
+    if slot == "place":
+        return re.search(rf"\b{level}\s+(?!nao\b)[a-z]", folded) is not None
     if slot == "deadline" and day:
         return _CALENDAR_DAY.search(folded) is not None or (
             finding.reader != "sentence" and re.search(PERIODIC, folded) is not None)
@@ -173,15 +236,24 @@ def _holds_post(text: str, post: str) -> bool:
     return False
 
 
-def _unit_core(unit: str) -> str:
-    """A unit's name without the place it belongs to: "Sở Tài chính thành phố Cần Thơ" → "so tai
-    chinh" (plans name their own units without it)."""
+def _unit_core(unit: str, places: frozenset[str] = frozenset()) -> str:
+    """A unit's name without the place it belongs to: "Sở Tài chính thành phố Cần Thơ", "Sở Tài
+    chính Quảng Ngãi" → "so tai chinh" (plans name their own units without it)."""
+    # Cut at a level followed by its place's name ("phường Long Mỹ"), not at the "Xã" of "Văn
+    # hóa - Xã hội".
+    place = next((m for m in re.finditer(r"\b(?i:tỉnh|thành phố|tp\.?|xã|phường|đặc khu|huyện|quận|thị xã|thị trấn)\s+(\w)",
+                                         unit) if m.group(1).isupper()), None)
+    bare = unit[:place.start()] if place else unit
     words = unit_words(unit)
-    return re.sub(r"\b(?:tinh|thanh pho|tp|xa|phuong|dac khu|huyen|quan|thi xa|thi tran)\b.*$", "", words).strip() or words
+    core = unit_words(bare) or words
+    kept = core.split()
+    while len(kept) > 2 and kept[-1] in places:
+        kept.pop()
+    return " ".join(kept)
 
 
-def _mentions_unit(unit: str, clause) -> bool:
-    core = _unit_core(unit)
+def _mentions_unit(unit: str, clause, places: frozenset[str] = frozenset()) -> bool:
+    core = _unit_core(unit, places)
     return f" {core} " in f" {unit_words(' '.join([*clause.path, clause.text]))} "
 
 
@@ -194,13 +266,32 @@ def _is_body(unit: str) -> bool:
     return span is not None and span[1] >= len(src.rstrip())
 
 
-def _unit_mentioned(unit: str, plans) -> bool:
-    return any(_mentions_unit(unit, clause) for plan in plans for clause in plan.clauses)
+_PLACE_LEVELS = {"tinh", "thanh", "pho", "tp", "xa", "phuong", "dac", "khu", "huyen", "quan", "thi", "tran"}
 
 
-def _unit_named(unit: str, plans) -> bool:
+def _as_plan_names(unit: str, plans) -> str:
+    """The unit as the plans name it: "doanh nghiệp viễn thông Mường Lay" asked, "doanh nghiệp
+    viễn thông" written; the place is dropped only when the plans never give the whole name."""
+    if _named_whole(unit, plans):
+        return unit
+    places = set(locality_words(plans)) | _PLACE_LEVELS
+    words = unit.split()
+    for cut in range(len(words) - 1, 1, -1):
+        if all(fold(w) in places for w in words[cut:]) and _named_whole(" ".join(words[:cut]), plans):
+            return " ".join(words[:cut])
+    return unit
+
+
+def _named_whole(unit: str, plans) -> bool:
     words = unit_words(unit)
-    return any(f" {words} " in f" {unit_words(clause.text)} " for plan in plans for clause in plan.clauses)
+    return any(f" {words} " in f" {unit_words(' '.join([*clause.path, clause.text]))} "
+               for plan in plans for clause in plan.clauses)
+
+
+def _unit_mentioned(unit: str, plans) -> bool:
+    """Whether the plans name the unit anywhere (a heading or a line), with or without its place."""
+    places = frozenset(locality_words(plans))
+    return any(_mentions_unit(unit, clause, places) for plan in plans for clause in plan.clauses)
 
 
 def read_slots(context: Context) -> list[Finding]:
@@ -215,18 +306,21 @@ def read_slots(context: Context) -> list[Finding]:
         candidates: list[tuple[float, list[Finding]]] = []
         # A slot whose question word asks a typed value ("bao lâu một lần", "trước ngày nào"):
         # a reader's findings without such a value give way to another reader's.
-        typed = slot in context.info.asked and (slot in _TYPED_VALUE or slot in {"quantity", "person"})
+        typed = slot in context.info.asked and _is_typed(slot, context.info)
         unit = "" if context.info.english or not typed else asked_unit(context.info.text)
         day = typed and _asks_day(context.info)
+        level = _asked_level(context.info) if typed else ""
+        total = typed and TOTAL_ASKED.search(context.info.folded) is not None
         post = context.info.post if slot in {"lead", "person"} else ""
         # "Sở X có nhiệm vụ gì": a sentence about another unit's work is no duty of Sở X.
         actor = context.info.actor if slot == "duties" and slot in context.info.asked and _is_body(
             context.info.actor) else ""
+        places = frozenset(locality_words(context.scope)) if actor else frozenset()
         for order, reader in enumerate(READERS.get(slot, (_sentence,))):
             found = [f for f in reader.read(context, slot) if f.score >= MIN_SCORE[reader.name]
-                     and (not typed or _holds_value(slot, f, unit, day))
+                     and (not typed or _holds_value(slot, f, unit, day, level, total))
                      and (not post or _holds_post(f.text, post))
-                     and (not actor or f.reader != "sentence" or any(_mentions_unit(actor, h.clause) for h in f.hits))]
+                     and (not actor or f.reader != "sentence" or any(_mentions_unit(actor, h.clause, places) for h in f.hits))]
             if found:
                 candidates.append((found[0].score + (0.15 if reader.name != "sentence" else 0.0) - 0.01 * order, found))
         if not candidates:

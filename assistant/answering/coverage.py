@@ -53,7 +53,6 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
     its domain terms, in their Vietnamese translation: English words never occur in the plans."""
     names = locality_words(plans)
     names |= {unify_iy(word) for word in names}  # "my" of Phú Mỹ is "mi" in the lexical form
-    level_words = {"xa", "phuong", "thi", "tran", "huyen", "tinh", "thanh", "pho", "ke", "hoach", "plan", "nam"}
     if info.english:
         # Without document numbers: "(987/KH-UBND)" is no translation, and its codes name the plan.
         bare = strip_spans(info.text, reference_spans(fold(info.text)))
@@ -62,10 +61,11 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
         text += " " + " ".join(re.findall(r"\b[A-Z]{2,}[A-Za-z&-]*\b", bare))
         # Vietnamese names typed without marks ("Thang Long", "Da Huoai") read the same in both
         # languages; a capitalised English word ("City", "Employment Law") is not a syllable.
-        names = re.findall(r"(?<=[a-z,;:(] )[A-Z][a-z]+(?: [A-Z][a-z]+)*", info.query or info.text)
-        text += " " + " ".join(n for n in names if n.lower() not in _ENGLISH_FUNCTION
+        typed_names = re.findall(r"(?<=[a-z,;:(] )[A-Z][a-z]+(?: [A-Z][a-z]+)*", info.query or info.text)
+        text += " " + " ".join(n for n in typed_names if n.lower() not in _ENGLISH_FUNCTION
                                and n.lower() not in ENGLISH_TERMS  # "to Decision 1627": a term, not a name
                                and all(is_vietnamese_syllable(w) for w in n.split()))
+        names = set()  # the names typed are the topic of an English question
     else:
         text = info.query or info.text
         text = apply_synonyms(strip_spans(text, reference_spans(fold(text))), keep_original=False)
@@ -74,8 +74,9 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
     accented = has_diacritics(text)
     fillers = _QUESTION_FILLERS if accented else _FOLDED_FILLERS
     syllables = _without_issuer(_syllables(text, accented, query=True))
-    kept = [i for i, w in enumerate(syllables) if fold(w) not in names and fold(w) not in level_words
-            and fold(w) not in STOPWORDS and w not in fillers and not w.isdigit()]
+    places = _place_words(syllables, names, accented)
+    kept = [i for i, w in enumerate(syllables) if i not in places and not _is_stopword(syllables, i, accented)
+            and w not in fillers and not w.isdigit()]
     words = [syllables[i] for i in kept]
     if len(plans) == 1 and drop_title:
         # Words that only repeat the plan's own title name the plan, not the fact asked
@@ -90,6 +91,65 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
         if len(rest) >= 2:
             words = rest
     return words
+
+
+# Words that name a level of government or the document itself. Some syllables are level words
+# only beside another ("thị xã", "thành phố": not the "thị" of "chỉ thị", the "thành" of "thành
+# lập"); typed without marks, "xa", "phuong", "tinh" and "nam" are level words only beside a
+# place name or another level word ("tinh quang ngai", "cap xa"), not in "xa hoi", "phuong phap",
+# "tinh hinh".
+_LEVEL_PAIRS = {("thi", "xa"), ("thi", "tran"), ("thanh", "pho"), ("ke", "hoach"), ("dac", "khu"), ("chi", "thi")}
+_DOCUMENT_ABBREVIATIONS = {"kh", "qd", "tb", "cv", "ct", "nq"}  # KH 1105, TB kết luận
+_LEVEL_ACCENTED = {"xã", "phường", "huyện", "tỉnh", "quận", "năm", "plan", *_DOCUMENT_ABBREVIATIONS}
+_LEVEL_FOLDED = {"huyen", "plan", *_DOCUMENT_ABBREVIATIONS}
+_LEVEL_FOLDED_AMBIGUOUS = {"xa", "phuong", "tinh", "nam"}
+_LEVEL_NEIGHBOURS = {"cap", "cac", "toan", "ubnd", "moi", "tung"}
+# Stopwords as typed with marks: folded, "hội" (hội nghị), "vị" (đơn vị), "tư" (đầu tư) would be
+# taken for "hỏi", "vì", "từ".
+_ACCENTED_STOPWORDS = frozenset("""và của các những cho với trong theo được là có để về này đó từ tại trên mà như
+nhằm một nhiều hoặc khi sẽ đã đang cũng còn bị bởi ra vào nên nếu hay rằng vì từng mỗi ai gì nào sao thế
+không chưa hỏi biết xin nhé à ơi""".split())
+_FOLDED_AMBIGUOUS_STOPWORDS = {"hoi", "vi", "tu"}
+
+
+def _place_words(syllables: list[str], names: set[str], accented: bool) -> set[int]:
+    """Positions of the words that only say where or which level: runs of place names and level
+    words ("tỉnh Quảng Ngãi", "UBND thị xã", "cấp xã"). A lone syllable of a place name is a word
+    ("an" of "an toàn" where a plan's place is "An Phú")."""
+    folded = [fold(w) for w in syllables]
+    level: set[int] = set()
+    for i, w in enumerate(folded):
+        pair_next = i + 1 < len(folded) and (w, folded[i + 1]) in _LEVEL_PAIRS
+        pair_prev = i > 0 and (folded[i - 1], w) in _LEVEL_PAIRS
+        single = syllables[i].lower() in (_LEVEL_ACCENTED if accented else _LEVEL_FOLDED)
+        if pair_next or pair_prev or single:
+            level.add(i)
+    name = {i for i, w in enumerate(folded) if w in names}
+    if not accented:
+        for i, w in enumerate(folded):
+            if w in _LEVEL_FOLDED_AMBIGUOUS and any(
+                    j in name or j in level or (j == i - 1 and folded[j] in _LEVEL_NEIGHBOURS) for j in (i - 1, i + 1)):
+                level.add(i)
+    # A name syllable counts as a place when it stands in a run with a level word or another name.
+    places = set(level)
+    for i in name:
+        if any(j in name or j in level for j in (i - 1, i + 1)):
+            places.add(i)
+    return places
+
+
+def _is_stopword(syllables: list[str], i: int, accented: bool) -> bool:
+    word = syllables[i]
+    if accented and has_diacritics(word):
+        return word.lower() in _ACCENTED_STOPWORDS
+    folded = fold(word)
+    if folded not in STOPWORDS:
+        return False
+    if folded in _FOLDED_AMBIGUOUS_STOPWORDS:
+        # "hoi nghi", "don vi", "dau tu": beside a word that is not a stopword it is that word's half
+        neighbours = [fold(syllables[j]) for j in (i - 1, i + 1) if 0 <= j < len(syllables)]
+        return not any(n not in STOPWORDS and n.isalpha() for n in neighbours)
+    return True
 
 
 _ISSUER = ("uy", "ban", "nhan", "dan")

@@ -193,8 +193,11 @@ class TaskReader:
                 if task.whole_document and document_words is None:
                     document_words = content_words(context.info, [plan], drop_title=False)
                 words = document_words if task.whole_document else context.words
+                # The field's label counts as the heading of a line does for a sentence ("Đơn vị
+                # chủ trì: …" answers "đơn vị nào chủ trì" as "Lãnh đạo phụ trách: …" would).
                 overlap = text_coverage(words, " ".join((
-                    task.title, *task.path[-1:], *(f.value for f in task.fields if f.role in {"content", "product"}))))
+                    task.title, *task.path[-1:], *(f.value for f in task.fields if f.role in {"content", "product"}),
+                    fields[0].label)))
                 scored.append((2 * overlap + 1.0 / (1 + min(ranks)), overlap, task, fields))
         if not scored:
             return []

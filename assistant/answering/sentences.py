@@ -90,13 +90,19 @@ def asked_unit(question: str) -> str:
     return "%" if unit == "phan" else unit
 
 
-def has_quantity_of(folded: str, unit: str) -> bool:
+def has_quantity_of(folded: str, unit: str, share_ok: bool = True) -> bool:
     """A figure of that unit: "1.250 tổ công nghệ số", "100% số xã" for "bao nhiêu xã";
-    "điểm chuẩn: 20" is no count of people."""
+    "điểm chuẩn: 20" is no count of people. A total asked ("tổng cộng bao nhiêu người") is
+    not answered by a share (`share_ok` false)."""
     rest = _NOT_QUANTITY.sub(" ", folded)
     if unit == "%":
         return re.search(r"\d\s*%", rest) is not None
-    return re.search(rf"\d[\d.,]*\s*%?\s*(?:\S+\s+){{0,2}}{re.escape(unit)}\b", rest) is not None
+    share = r"\s*%?" if share_ok else r"(?![\d.,]|\s*%)"
+    return re.search(rf"(?<![\d.,])\d[\d.,]*{share}\s*(?:\S+\s+){{0,2}}{re.escape(unit)}\b", rest) is not None
+
+
+# "Tổng cộng bao nhiêu", "tổng số … là bao nhiêu", "in total": a count, not a rate.
+TOTAL_ASKED = re.compile(r"\btong (?:cong|so)\b|\bin total\b|\btotal number\b")
 
 
 # "Sở nào hướng dẫn …", "chỉ đạo phòng nào …": the question asks for a body of that kind. Read
@@ -194,6 +200,9 @@ def candidate_parts(hits: list[Hit], titles: bool = False) -> list[tuple[int, Hi
     return out
 
 
+MAX_FINDINGS = 6
+
+
 class SentenceReader:
     name = "sentence"
     slots = frozenset()  # any slot
@@ -256,7 +265,9 @@ class SentenceReader:
             fit = min(overlap, coverage(context.words, hit.clause)) if context.words else overlap
             findings.append(Finding(slot, quote_part(hit.clause, part, info.english, words, lead) + " {0}", [hit], fit,
                                     self.name))
-            if len(findings) == 2:
+            # More than the two an answer gives: the composer drops those without the kind of
+            # value asked (a date, a count of what is asked), and the next ones must be there.
+            if len(findings) == MAX_FINDINGS:
                 break
         return findings
 

@@ -77,7 +77,8 @@ def match_body(src: str, low: str, pos: int, end: int | None = None) -> tuple[in
             if not (after and src[after[0]].isupper()) or _HEAD.match(low, after[0]):
                 break  # "… và UBND thành phố" is a second body, not part of this name
             cur, lower_ok = stop, False
-        elif lower_ok and word not in _NAME_STOPS and named:
+        elif lower_ok and word not in _NAME_STOPS and named and not ACTING_VERB.match(low, cur):
+            # ("Sở Tài chính Quảng Ngãi phải …": the verb after a place is no half of its name)
             cur, lower_ok = stop, False  # second syllable of a capitalised word: "Văn hóa"
         else:
             break

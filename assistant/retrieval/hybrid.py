@@ -17,6 +17,7 @@ from assistant.documents import Clause, Plan
 from assistant.retrieval.columns import clause_at, clause_count, plan_ids
 from assistant.retrieval.dense import EXACT_SEARCH_MAX, DenseIndex, vector_id
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.scoped import scoped_scores
 from assistant.retrieval.tokenize import query_tokens
 from assistant.store import IndexError_, plan_key
 
@@ -193,9 +194,11 @@ class HybridRetriever:
         self.settings = settings or FusionSettings()
 
     def lexical_ranking(self, question: str, sources: list[str] | None = None) -> list[tuple[int, float]]:
-        scores = self.corpus.lexical.scores(query_tokens(question))
+        tokens = query_tokens(question)
         if sources:
-            scores = np.where(self.corpus.in_plans(sources), scores, 0.0)
+            scores = scoped_scores(self.corpus.lexical, tokens, self.corpus.in_plans(sources))
+        else:
+            scores = self.corpus.lexical.scores(tokens)
         depth = min(self.settings.depth, len(scores))
         if depth == 0:
             return []
