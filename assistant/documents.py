@@ -76,6 +76,7 @@ class PlanMetadata:
     replaces: list[str] = field(default_factory=list)
     signer: str = ""
     signer_title: str = ""
+    signer_as_written: str = ""  # the name as a scan reads it, when its family name was mended
     recipients: list[str] = field(default_factory=list)
     doc_type: str = ""  # "Kế hoạch", "Quyết định", "Công văn", "Chỉ thị", "Thông báo"…
     issuer: str = ""  # "UBND tỉnh Quảng Ngãi", "Sở Công Thương" (as the header block names it)

@@ -46,3 +46,23 @@ def test_parent_documents_and_replacement(plans):
 def test_ocr_plan_locality_is_read_without_diacritics(plans):
     meta = plans["phu_son"].metadata
     assert meta.locality == "phường Phu Son" and meta.locality_name == "Phu Son"
+
+
+def test_a_scan_whose_date_line_lost_its_day_takes_the_digital_signature_stamp():
+    from assistant.ingest.metadata import _stamped_date
+    from assistant.text import fold
+
+    head = fold("Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nThời gian ký: 11/09/2024 19:14:21\n"
+                "Số: 44 /CT-UBND Quảng Ngãi, ngày/1} tháng 9 năm 2024")
+    assert _stamped_date(head, "") == "2024-09-11"
+    # the month the date line still shows disagrees: the stamp is another day's, not taken
+    assert _stamped_date(head.replace("thang 9", "thang 8"), "") == ""
+    assert _stamped_date(fold("Số: 44 /CT-UBND Quảng Ngãi, ngày/1} tháng 9 năm 2024"), "") == ""
+
+
+def test_a_family_name_misread_by_one_letter_is_mended_and_others_are_left_alone():
+    from assistant.ingest.metadata import _mended_name
+
+    assert _mended_name("Âguyên Hoàng Giang") == "Nguyễn Hoàng Giang"
+    assert _mended_name("Nguyễn Hoàng Giang") == ""  # nothing to mend
+    assert _mended_name("Công TTĐT tỉnh") == "" and _mended_name("Lưu: VT, KTN") == ""

@@ -38,6 +38,12 @@ def _date_as_written(plan: Plan) -> tuple[str, Clause | None]:
         if match and len(folded) == len(clause.text) and plan.metadata.place and \
                 fold(plan.metadata.place) in folded[:match.start()]:
             return re.sub(r"\s+", " ", clause.text[match.start():match.end()]), clause
+    # A scan whose date line lost its day: the date was read from the digital signature's stamp.
+    if len(plan.metadata.issue_date) == 10:
+        year, month, day = plan.metadata.issue_date.split("-")
+        for clause in plan.clauses[:12]:
+            if re.search(rf"thoi gian ky\s*:?\s*0?{int(day)}\s*/\s*0?{int(month)}\s*/\s*{year}", fold(clause.text)):
+                return f"ngày {int(day)}/{int(month)}/{year} (thời gian ký số)", clause
     return "", None
 
 
@@ -45,6 +51,25 @@ def _clause_containing(plan: Plan, needle: str) -> Clause | None:
     """The clause a metadata value was read from (spaces ignored: the scan has "9g /KH-UBND")."""
     key = re.sub(r"\s+", "", fold(needle))[:60]
     return next((c for c in plan.clauses if key and key in re.sub(r"\s+", "", fold(c.text))), None)
+
+
+def _restating(plan: Plan, cited: list[Clause]) -> Clause | None:
+    """A line that states the number and the date together ("Kèm theo Kế hoạch số 179/KH-UBND
+    ngày 18 tháng 11 năm 2025", "… tại Quyết định số 1627/QĐ-UBND ngày 21/11/2025"): where an
+    attached plan or its appendix names the document it belongs to, it corroborates both."""
+    meta = plan.metadata
+    if not meta.number or len(meta.issue_date) != 10:
+        return None
+    key = re.sub(r"\s+", "", fold(meta.number))
+    _, month, day = (int(x) for x in meta.issue_date.split("-"))
+    date = re.compile(rf"ngay0?{day}(?:/|thang)0?{month}(?!\d)")
+    seen = {c.id for c in cited}
+    for clause in plan.clauses:
+        text = re.sub(r"\s+", "", fold(clause.text))
+        at = text.find(key)
+        if clause.id not in seen and at >= 0 and date.search(text, at + len(key), at + len(key) + 30):
+            return clause
+    return None
 
 
 def _field(plan: Plan, slot: str) -> tuple[str, list[Clause]]:
@@ -56,21 +81,27 @@ def _field(plan: Plan, slot: str) -> tuple[str, list[Clause]]:
             return "", []
         if not re.match(r"\s*\w", meta.number):
             return "", []  # "Số: /KH-UBND": a draft, or a number the file does not hold
-        return meta.number, [clause]
+        again = _restating(plan, [clause])
+        return meta.number, [clause, again] if again else [clause]
     if slot == "issue_date":
         written, clause = _date_as_written(plan)
         if not clause:
             return "", []
         # A date line with blank day or month ("ngày   tháng   năm 2025") states no date.
-        return (written, [clause]) if len(meta.issue_date) == 10 else ("", [])
+        if len(meta.issue_date) != 10:
+            return "", []
+        again = _restating(plan, [clause])
+        return written, [clause, again] if again else [clause]
     if slot == "signer":
         if not meta.signer:
             return "", []
-        clause = _clause_containing(plan, meta.signer)
+        clause = _clause_containing(plan, meta.signer_as_written or meta.signer)
         title = meta.signer_title.split(" / ")[-1] if meta.signer_title else ""
         titles = [c for c in plan.clauses if c.id.startswith("Z") and meta.signer_title
                   and any(fold(t) in fold(c.text) for t in meta.signer_title.split(" / "))][:3]
         value = f"{meta.signer} ({meta.signer_title})" if title else meta.signer
+        if meta.signer_as_written:  # a family name mended from the scan's reading: say so
+            value += f" [bản quét: {meta.signer_as_written}]"
         unique = {c.id: c for c in [clause, *titles] if c is not None}
         return value, list(unique.values())[:3]
     if slot == "issuer":

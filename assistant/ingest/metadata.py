@@ -19,7 +19,7 @@ import re
 from datetime import date
 
 from assistant.documents import Clause, PlanMetadata
-from assistant.text import fold, nfc
+from assistant.text import FAMILY_NAMES, fold, nfc
 
 LEVELS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "tỉnh", "đặc khu", "quận")
 _LEVEL_FOLDED = {fold(level): level for level in LEVELS}
@@ -55,6 +55,28 @@ def _source_slice(source: str, folded: str, match: re.Match[str], group: str) ->
     if len(source) == len(folded):
         return source[match.start(group):match.end(group)].strip()
     return match.group(group).strip()
+
+
+# A digital signature's stamp on a scan: "Thời gian ký: 11/09/2024 19:14:21".
+_STAMP = re.compile(r"thoi gian ky\s*:?\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+_MONTH_YEAR = re.compile(r"\bthang\s+(\d{1,2})\s+nam\s+(\d{4})")
+
+
+def _stamped_date(head_folded: str, written: str) -> str:
+    """The signing day of the digital signature's stamp, where the date line's day was lost (a scan
+    reads "ngày/1} tháng 9 năm 2024"): taken only when the month and year the date line still
+    shows agree with it."""
+    stamp = _STAMP.search(head_folded)
+    if not stamp:
+        return ""
+    day, month, year = stamp.groups()
+    shown = _MONTH_YEAR.search(head_folded[stamp.end():]) or _MONTH_YEAR.search(head_folded)
+    if shown and (int(shown[1]), shown[2]) != (int(month), year):
+        return ""
+    if written[:4].isdigit() and written[:4] != year:
+        return ""
+    complete = _complete_date(day, month, year)
+    return complete if len(complete) == 10 else ""
 
 
 def _complete_date(day: str | None, month: str | None, year: str) -> str:
@@ -319,6 +341,34 @@ def _is_person_name(text: str) -> bool:
     return not (text.isupper() and len(text.split()) > 5)
 
 
+def _edits_within_one(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _mended_name(text: str) -> str:
+    """A signer's name whose family name a scan misread by one letter ("Âguyên Hoàng Giang" →
+    "Nguyễn Hoàng Giang"): the other syllables capitalised as written, the family name the one
+    known name one letter away (folded). "" when no single such name fits."""
+    words = text.strip(" .*").split()
+    if not 2 <= len(words) <= 5 or not all(w[:1].isupper() and w.isalpha() for w in words):
+        return ""
+    family = fold(words[0]).lower()
+    if family in {fold(n) for n in FAMILY_NAMES}:
+        return ""
+    near = {n for n in FAMILY_NAMES if _edits_within_one(family, fold(n))}
+    if len(near) != 1:
+        return ""
+    rest = " ".join(words[1:])
+    if not _is_person_name(f"Nguyễn {rest}"):  # the rest must read as a name
+        return ""
+    return f"{next(iter(near)).capitalize()} {rest}"
+
+
 def _signature(closing: list[Clause]) -> tuple[str, str]:
     """(signer, signer titles "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") of a closing region: the titles as
     written, and the name that follows them (in the same clause or the next)."""
@@ -383,6 +433,9 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
         meta.place = place.split("/KH-UBND")[-1].strip() or place
         meta.issue_date = _complete_date(match["d"], match["m"], match["y"])
 
+    if len(meta.issue_date) != 10:
+        meta.issue_date = _stamped_date(fold(nfc("\n".join(c.text for c in head))), meta.issue_date) or meta.issue_date
+
     titles = [c.text for c in clauses if c.kind == "title" and c.id.startswith("0-")
               and fold(c.text).strip(" .:") not in DOC_TYPES]
     if not titles and len(head) > 1:
@@ -437,6 +490,8 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
                      and not _SIGNER_TITLE.search(fold(c.text))]
         if signature and _is_person_name(signature[-1].text):
             meta.signer = signature[-1].text
+        elif signature and (mended := _mended_name(signature[-1].text)):
+            meta.signer, meta.signer_as_written = mended, signature[-1].text.strip(" .*")
     meta.recipients = _recipients(closing)
     meta.addressees = _addressees(clauses)
     return meta
