@@ -225,6 +225,26 @@ def asked_post(folded: str) -> str:
     return (found.group("a") or found.group("b") or "") if found else ""
 
 
+# English: "who heads the inspection team", "who is the deputy head of the steering committee".
+_EN_BODY_POST = {"team": "truong doan", "delegation": "truong doan", "board": "truong ban",
+                 "committee": "truong ban", "council": "chu tich", "group": "to truong"}
+_EN_POST_HOLDER = re.compile(
+    r"\bwho (?:heads|chairs|leads|is (?:the )?(?P<deputy>deputy |vice )?(?:head|chair|chairman|chairperson|leader)"
+    r" of) the (?:[\w'-]+ ){0,4}?(?P<body>team|delegation|board|committee|council|group)\b"
+    r"|\bwho is the (?P<secretary>secretary)\b")
+
+
+def asked_post_english(folded: str) -> str:
+    """The post whose holder an English question asks, folded as the plans write it."""
+    found = _EN_POST_HOLDER.search(folded)
+    if not found:
+        return ""
+    if found.group("secretary"):
+        return "thu ky"
+    post = _EN_BODY_POST[found.group("body")]
+    return f"pho {post}" if found.group("deputy") else post
+
+
 def asks_deadline(folded: str) -> bool:
     return re.search(DEADLINE_CUE, folded) is not None
 
@@ -331,7 +351,7 @@ def analyze(question: str, plans: list[Plan], evidence: dict[str, float] | None 
         actor=acting_unit(question),
         compare=compare,
         asked=asked_slots(with_aliases(folded), slots),
-        post="" if looks_english(question) else asked_post(folded),
+        post=asked_post_english(folded) if looks_english(question) else asked_post(folded),
     )
 
 

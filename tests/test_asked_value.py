@@ -325,3 +325,20 @@ def test_a_code_the_question_quotes_must_be_where_the_answer_is(tmp_path):
     # a code the plan never quotes restricts nothing
     info.text = "Đoạn Km12+00 phối hợp với ai?"
     assert _anchored(findings, info, [plan]) == findings
+
+
+@pytest.mark.parametrize("question, post", [
+    ("Who heads the inspection team under plan 1105/KH-ĐKT?", "truong doan"),
+    ("Who is the deputy head of the provincial steering committee?", "pho truong ban"),
+    ("Who is the secretary of the inspection team?", "thu ky"),
+    ("Which department leads the inventory?", ""),
+])
+def test_the_post_an_english_question_asks_the_holder_of(question, post):
+    assert analyze(question, []).post == post
+
+
+def test_a_place_named_by_its_level_and_capitalised_name_states_where():
+    from assistant.answering.sentences import names_place
+
+    assert names_place("3. Xuân Thịnh (đầm Cù Mông, phường Sông Cầu) — Kiểu quan trắc: tác động")
+    assert not names_place("phát triển kinh tế - xã hội của địa phương")

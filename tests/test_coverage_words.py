@@ -110,3 +110,13 @@ def test_accented_stopwords_are_told_from_the_words_they_fold_like():
     words = set(content_words(info, []))
     assert {"vị", "hội", "tư", "tài", "đổ"} <= words
     assert not {"về", "ở"} & words
+
+
+def test_a_word_typed_without_marks_matches_the_marked_text_folded():
+    from assistant.answering.coverage import text_coverage
+
+    text = "3. Xuân Thịnh (đầm Cù Mông, phường Sông Cầu) — Mô tả điểm quan trắc: vùng nuôi tôm hùm"
+    # an English question's translation ("điểm") with marks, a name typed bare ("xuan thinh")
+    assert text_coverage(["điểm", "xuan", "thinh"], text) > 0.6
+    # marked words still match marked text only: "thi" is no "thịnh"
+    assert text_coverage(["điểm", "thi"], text) < text_coverage(["điểm", "thịnh"], text)

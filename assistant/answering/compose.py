@@ -80,6 +80,8 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     hits = engine.retrieve(info.query, k=12, sources=info.sources or None)
     if not hits:
         return _not_found(info, hits)
+    if info.post and info.sources:
+        hits = _post_holders(info.post, scope) + [h for h in hits if not _holds_post(h.clause.text, info.post)]
     words = _without_actor(content_words(info, scope if info.sources else []), info.actor)
     if info.compare and len(info.sources) != 1:
         return _compare(engine, info, words) or _not_found(info, hits)
@@ -234,6 +236,13 @@ def _holds_post(text: str, post: str) -> bool:
         if person_name(window_src) is not None or _HOLDER_TITLE.search(rest_low):
             return True
     return False
+
+
+def _post_holders(post: str, plans) -> list[Hit]:
+    """"Ai là Trưởng đoàn …": the lines of the plans in scope that name the post's holder beside
+    it ("4.1. Ông Hoàng Văn Thuân - Trưởng đoàn"), wherever retrieval ranked them."""
+    return [Hit(plan.source, clause, 1.0) for plan in plans for clause in plan.clauses
+            if _holds_post(clause.text, post)][:3]
 
 
 def _unit_core(unit: str, places: frozenset[str] = frozenset()) -> str:

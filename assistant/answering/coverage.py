@@ -183,14 +183,19 @@ def text_coverage(words: list[str], context_text: str) -> float:
     if not words:
         return 0.0
     accented = diacritic_ratio(context_text) >= 0.3 and has_diacritics(" ".join(words))
-    probe = words if accented else [fold(w) for w in words]
-    context = _syllables(context_text, accented)
-    unigrams = set(context)
-    bigrams = set(zip(context, context[1:]))
-    single = sum(w in unigrams for w in probe) / len(probe)
-    pairs = list(zip(probe, probe[1:]))
+    # Each word as typed: one with marks matches marked text, one without ("Xuan Thinh" in an
+    # English question, a name typed bare) matches the text folded.
+    marked = [accented and has_diacritics(w) for w in words]
+    probe = [w if m else fold(w) for w, m in zip(words, marked)]
+    context = _syllables(context_text, accented) if accented else []
+    folded_context = _syllables(context_text, False)
+    unigrams, folded_unigrams = set(context), set(folded_context)
+    bigrams, folded_bigrams = set(zip(context, context[1:])), set(zip(folded_context, folded_context[1:]))
+    single = sum((w in unigrams) if m else (w in folded_unigrams) for w, m in zip(probe, marked)) / len(probe)
+    pairs = list(zip(probe, probe[1:], marked, marked[1:]))
     if not pairs:
         return single
-    return 0.5 * single + 0.5 * sum(p in bigrams for p in pairs) / len(pairs)
+    found = sum(((a, b) in bigrams) if ma and mb else ((fold(a), fold(b)) in folded_bigrams) for a, b, ma, mb in pairs)
+    return 0.5 * single + 0.5 * found / len(pairs)
 
 

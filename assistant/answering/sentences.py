@@ -129,6 +129,15 @@ def names_body_of(part: str, kind: str) -> bool:
     return any(fold(body).startswith(kind + " ") for body in bodies) if kind else bool(bodies)
 
 
+# A named place: "phường Sông Cầu", "xã Tả Phìn", "đầm Cù Mông" (the name capitalised as written).
+_PLACE_NAMED = re.compile(r"\b(?:xã|phường|thị trấn|thị xã|huyện|quận|tỉnh|thành phố|đặc khu|thôn|ấp|bản|tổ dân phố"
+                          r"|đầm|vịnh|sông|hồ|khu vực|khu)\s+(\w)", re.IGNORECASE)
+
+
+def names_place(part: str) -> bool:
+    return any(m.group(1).isupper() for m in _PLACE_NAMED.finditer(part))
+
+
 def has_evidence(slot: str, folded: str) -> bool:
     if slot == "quantity":
         return has_quantity(folded)
@@ -230,7 +239,7 @@ class SentenceReader:
             lead = lead_frame(context.plan(hit.source), hit.clause, positions)
             heading = fold(" ".join((*hit.clause.path, lead)))
             evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded)) \
-                or (lasting and re.search(DURATION, folded))
+                or (lasting and re.search(DURATION, folded)) or (slot == "place" and names_place(part))
             # A unit's duties under its lead ("e) Sở Tài chính:") answer who does them.
             by_body = not evidence and ((body_kind is not None and names_body_of(part, body_kind))
                                         or (slot == "lead" and bool(lead) and bool(bodies_named(lead))))
