@@ -342,3 +342,15 @@ def test_a_place_named_by_its_level_and_capitalised_name_states_where():
 
     assert names_place("3. Xuân Thịnh (đầm Cù Mông, phường Sông Cầu) — Kiểu quan trắc: tác động")
     assert not names_place("phát triển kinh tế - xã hội của địa phương")
+
+
+def test_a_body_heading_frames_its_lines_outside_the_implementation_section():
+    from assistant.answering.parts import actor_of
+    from assistant.documents import Clause
+
+    line = Clause(id="II.4.g-1", kind="bullet", text="Chủ trì, phối hợp Sở Xây dựng làm việc với các chủ mỏ đá",
+                  path=("4. Đối với công tác giải phóng mặt bằng", "g) Sở Nông nghiệp và Môi trường:"), span=(0, 0))
+    assert actor_of(line) == "Sở Nông nghiệp và Môi trường"
+    task = Clause(id="II.1.a-1", kind="bullet", text="Tập kết máy móc",
+                  path=("1. Nhà đầu tư:", "a) Khẩn trương triển khai thi công:"), span=(0, 0))
+    assert actor_of(task) == ""

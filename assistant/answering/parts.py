@@ -53,7 +53,11 @@ def actor_of(clause: Clause) -> str:
     'Tổ chức thực hiện' section (the heading text without its number)."""
     path = list(clause.path)
     if not any(ORG_SECTION.search(fold(h)) for h in path):
-        return ""
+        # Outside that section, a heading that is a body's name and nothing else ("g) Sở Nông
+        # nghiệp và Môi trường:", as a conclusion notice assigns its tasks) frames its lines.
+        heading = path[-1] if path else ""
+        name = re.sub(r"^\s*(?:[a-zđ]|\d+(?:\.\d+)*|[IVX]+)[.)]\s*", "", heading).split(":")[0].strip().rstrip(".")
+        return name if heading.rstrip().endswith(":") and _names_one_body(name) else ""
     below = [h for h in path if not ORG_SECTION.search(fold(h))]
     candidates = [*below, clause.text] if clause.kind in {"item", "letter"} and not below else below
     for heading in reversed(candidates):
@@ -61,6 +65,17 @@ def actor_of(clause: Clause) -> str:
         if name and not re.match(r"^[a-zđ]\)", heading):
             return name
     return ""
+
+
+def _names_one_body(name: str) -> bool:
+    from assistant.extract.common import twin
+    from assistant.extract.entities import match_body
+
+    if not name or len(name.split()) > 12:
+        return False
+    src, low = twin(name)
+    span = match_body(src, low, 0)
+    return span is not None and span[1] >= len(src.rstrip())
 
 
 _LEAD_LINE = re.compile(r"^\s*(?:[a-zđ]|\d+(?:\.\d+)*|[IVX]+)[.)]\s*(?P<lead>[^:;.]{3,80}):\s*$")
