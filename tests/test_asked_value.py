@@ -354,3 +354,29 @@ def test_a_body_heading_frames_its_lines_outside_the_implementation_section():
     task = Clause(id="II.1.a-1", kind="bullet", text="Tập kết máy móc",
                   path=("1. Nhà đầu tư:", "a) Khẩn trương triển khai thi công:"), span=(0, 0))
     assert actor_of(task) == ""
+
+
+def test_the_line_after_an_assignment_carries_its_deadline(tmp_path):
+    """"… giao Sở Tài chính chủ trì …" then "Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025":
+    the date answers the deadline of that assignment though it repeats none of the question's words."""
+    from types import SimpleNamespace
+
+    from assistant.answering.compose import _continues
+    from assistant.answering.reading import Context
+    from assistant.ingest.pipeline import read_plan
+    from assistant.retrieval.hybrid import Hit
+
+    path = tmp_path / "tb.txt"
+    path.write_text("THÔNG BÁO\nKết luận\n\n1. Giao Sở Tài chính chủ trì rà soát phương án cổ phần hóa.\n\n"
+                    "Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025.\n\n"
+                    "2. Giao Sở Nội vụ kiện toàn Ban Chỉ đạo.\n\nBáo cáo trước ngày 30/3/2025.\n", encoding="utf-8")
+    plan = read_plan(path)
+    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
+    clause = {c.text[:12]: c for c in plan.clauses}
+    lead = Finding("lead", "giao Sở Tài chính chủ trì {0}", [Hit(plan.source, clause["1. Giao Sở T"], 1.0)], 0.7, "sentence")
+    after = Finding("deadline", "Hoàn thành … {0}", [Hit(plan.source, clause["Hoàn thành v"], 1.0)], 0.3, "sentence")
+    later = Finding("deadline", "Báo cáo … {0}", [Hit(plan.source, clause["Báo cáo trướ"], 1.0)], 0.3, "sentence")
+    context = Context(engine, analyze("Ai chủ trì, hạn khi nào?", []), [], [], [plan])
+    assert _continues(context, after, [lead])
+    assert not _continues(context, later, [lead])
+    assert not _continues(context, after, [])

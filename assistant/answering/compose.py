@@ -30,6 +30,7 @@ from assistant.answering.sentences import (DATE, DURATION, PERIODIC, SLOT_EVIDEN
                                            asked_unit, has_evidence, has_quantity,
                                            has_quantity_of, person_name)
 from assistant.plan_match import cards, reference_spans
+from assistant.retrieval.columns import plan_ids
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze, locality_words
 from assistant.retrieval.hybrid import Hit
 from assistant.text import fold
@@ -326,7 +327,8 @@ def read_slots(context: Context) -> list[Finding]:
             context.info.actor) else ""
         places = frozenset(locality_words(context.scope)) if actor else frozenset()
         for order, reader in enumerate(READERS.get(slot, (_sentence,))):
-            found = [f for f in reader.read(context, slot) if f.score >= MIN_SCORE[reader.name]
+            found = [f for f in reader.read(context, slot) if (f.score >= MIN_SCORE[reader.name]
+                                                               or _continues(context, f, chosen))
                      and (not typed or _holds_value(slot, f, unit, day, level, total))
                      and (not post or _holds_post(f.text, post))
                      and (not actor or f.reader != "sentence" or any(_mentions_unit(actor, h.clause, places) for h in f.hits))]
@@ -342,6 +344,28 @@ def read_slots(context: Context) -> list[Finding]:
         # One sentence can answer two slots ("Sở X chủ trì … báo cáo … trước ngày 15/12"): said once.
         chosen.extend(f for f in picked if all(f.text != c.text for c in chosen))
     return chosen
+
+
+def _continues(context: Context, finding: Finding, chosen: list[Finding]) -> bool:
+    """A finding in the clause another slot's answer came from, or in the one right after it
+    ("… giao Sở Tài chính chủ trì …" then "Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025"):
+    the rest of one assignment, which the question's words need not cover again."""
+    if not chosen or not finding.hits or finding.score < 0.5 * MIN_COVERAGE:
+        return False
+    hit = finding.hits[0]
+    plan = context.plan(hit.source) if context.engine is not None else None
+    if plan is None:
+        return False
+    ids = plan_ids(plan)
+    try:
+        at = ids.index(hit.clause.id)
+    except ValueError:
+        return False
+    for earlier in chosen:
+        for other in earlier.hits:
+            if other.source == hit.source and other.clause.id in ids and 0 <= at - ids.index(other.clause.id) <= 1:
+                return True
+    return False
 
 
 def _not_found(info: QuestionInfo, hits: list[Hit], note: str = "") -> Answer:
