@@ -380,3 +380,43 @@ def test_the_line_after_an_assignment_carries_its_deadline(tmp_path):
     assert _continues(context, after, [lead])
     assert not _continues(context, later, [lead])
     assert not _continues(context, after, [])
+
+
+def test_a_units_duties_come_from_sentences_that_name_it_not_from_a_list_of_attendees():
+    from assistant.answering.compose import _speaks_of
+    from assistant.documents import Clause
+    from assistant.retrieval.hybrid import Hit
+
+    clause = Clause(id="0-9", kind="paragraph", span=(0, 0), path=(),
+                    text="Ngày 03/01/2025, Phó Chủ tịch chủ trì họp. Tham dự họp có Thanh tra tỉnh, Sở Tài chính.")
+    meeting = Finding("duties", "Ngày 03/01/2025, Phó Chủ tịch chủ trì họp {0}", [Hit("tb.txt", clause, 1.0)], 0.5, "sentence")
+    named = Finding("duties", "Thanh tra tỉnh kiểm tra hồ sơ cổ phần hóa {0}", [Hit("tb.txt", clause, 1.0)], 0.5, "sentence")
+    assert not _speaks_of("Thanh tra tỉnh", meeting, frozenset())
+    assert _speaks_of("Thanh tra tỉnh", named, frozenset())
+
+
+def test_the_time_of_a_report_asked_is_not_the_time_of_another_task(monkeypatch):
+    import importlib
+
+    from assistant.answering.reading import Context
+
+    compose = importlib.import_module("assistant.answering.compose")
+    info = analyze("Đoàn kiểm tra phải gửi báo cáo kết quả cho Giám đốc Sở trong thời hạn bao nhiêu ngày?", [])
+
+    class _Reader:
+        name = "tasks"
+
+        def __init__(self, text):
+            self.text = text
+
+        def read(self, context, slot):
+            return [Finding(slot, self.text + " {0}", [], 0.9, self.name)]
+
+    timed = [slot for slot in info.slots if slot in {"deadline", "quantity"}]
+    assert timed and "report" in info.slots
+    monkeypatch.setattr(compose, "READERS", {slot: (_Reader("Thời gian kiểm tra: khoảng 02 ngày/01 đơn vị"),)
+                                             for slot in timed})
+    assert compose.read_slots(Context(None, info, [], ["kiem", "tra"], [])) == []
+    monkeypatch.setattr(compose, "READERS", {slot: (_Reader("Gửi báo cáo kết quả trong 05 ngày làm việc"),)
+                                             for slot in timed})
+    assert compose.read_slots(Context(None, info, [], ["kiem", "tra"], []))

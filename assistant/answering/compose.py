@@ -267,6 +267,15 @@ def _mentions_unit(unit: str, clause, places: frozenset[str] = frozenset()) -> b
     return f" {core} " in f" {unit_words(' '.join([*clause.path, clause.text]))} "
 
 
+def _speaks_of(unit: str, finding: Finding, places: frozenset[str]) -> bool:
+    """The finding's own sentence (or the headings above it) names the unit: a clause that lists
+    it among the attendees of a meeting states none of its duties."""
+    core = _unit_core(unit, places)
+    headings = " ".join(h for hit in finding.hits for h in hit.clause.path)
+    said = unit_words(headings + " " + re.sub(r"\{\d+\}", " ", finding.text))
+    return f" {core} " in f" {said} "
+
+
 def _is_body(unit: str) -> bool:
     """A named body ("Sở Tài chính", "Thanh tra tỉnh"), not a group ("doanh nghiệp viễn thông")."""
     from assistant.extract.entities import match_body
@@ -326,12 +335,16 @@ def read_slots(context: Context) -> list[Finding]:
         actor = context.info.actor if slot == "duties" and slot in context.info.asked and _is_body(
             context.info.actor) else ""
         places = frozenset(locality_words(context.scope)) if actor else frozenset()
+        # "… gửi báo cáo … trong thời hạn bao nhiêu ngày": the time of that report, not of another task.
+        report_time = (slot in {"deadline", "quantity"} and "report" in context.info.slots
+                       and re.search(r"\bbao cao\b|\bgui\b|\breport|\bsubmit", context.info.folded) is not None)
         for order, reader in enumerate(READERS.get(slot, (_sentence,))):
             found = [f for f in reader.read(context, slot) if (f.score >= MIN_SCORE[reader.name]
                                                                or _continues(context, f, chosen))
                      and (not typed or _holds_value(slot, f, unit, day, level, total))
                      and (not post or _holds_post(f.text, post))
-                     and (not actor or f.reader != "sentence" or any(_mentions_unit(actor, h.clause, places) for h in f.hits))]
+                     and (not actor or f.reader != "sentence" or _speaks_of(actor, f, places))
+                     and (not report_time or has_evidence("report", fold(f.text)))]
             if found:
                 candidates.append((found[0].score + (0.15 if reader.name != "sentence" else 0.0) - 0.01 * order, found))
         if not candidates:
