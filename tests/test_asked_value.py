@@ -420,3 +420,22 @@ def test_the_time_of_a_report_asked_is_not_the_time_of_another_task(monkeypatch)
     monkeypatch.setattr(compose, "READERS", {slot: (_Reader("Gửi báo cáo kết quả trong 05 ngày làm việc"),)
                                              for slot in timed})
     assert compose.read_slots(Context(None, info, [], ["kiem", "tra"], []))
+
+
+def test_a_units_duties_in_a_plan_that_assigns_by_table_are_the_rows_it_leads(tmp_path):
+    from assistant.answering.sentences import _tasks_led_by
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh.md"
+    path.write_text("# KẾ HOẠCH\n\nTriển khai kinh tế số\n\n## I. NHIỆM VỤ\n\n"
+                    "| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+                    "|---|---|---|---|---|\n"
+                    "| 1 | Xây dựng nền tảng dữ liệu dùng chung | Sở Khoa học và Công nghệ | Sở Tài chính | 2026 |\n"
+                    "| 2 | Đào tạo kỹ năng số cho cán bộ | Sở Nội vụ | Các sở, ngành | 2027 |\n"
+                    "| 3 | Phát triển hạ tầng cáp quang | Sở Khoa học và Công nghệ | Doanh nghiệp viễn thông | 2028 |\n",
+                    encoding="utf-8")
+    plan = read_plan(path)
+    led = [c.text for c in _tasks_led_by(plan, "Sở Khoa học và Công nghệ")]
+    assert len(led) == 2 and "nền tảng dữ liệu" in led[0] and "cáp quang" in led[1]
+    assert len(_tasks_led_by(plan, "Sở Nội vụ")) == 1
+    assert _tasks_led_by(plan, "Sở Tài chính") == []  # it only coordinates

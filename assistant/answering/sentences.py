@@ -333,7 +333,7 @@ class DutiesReader:
                             and c.id[len(heading.id):len(heading.id) + 1] in "-."]
                 lines = children or _introduced(plan, heading) or [heading]
             else:
-                lines = [c for c in plan.clauses if _assigns_to(c.text, actor)]
+                lines = [c for c in plan.clauses if _assigns_to(c.text, actor)] or _tasks_led_by(plan, actor)
             if not lines:
                 continue
             words = [fold(w) for w in context.words]
@@ -359,6 +359,17 @@ class DutiesReader:
             if actor and any(fold(w) in fold(actor) for w in context.words):
                 return actor
         return ""
+
+
+def _tasks_led_by(plan, actor: str) -> list[Clause]:
+    """A task table's rows whose leading unit is the one asked ("Đơn vị chủ trì: Sở Khoa học và
+    Công nghệ"): in a plan that assigns by table, those rows are the unit's duties."""
+    from assistant.answering.records import plan_tasks
+
+    by_id = {c.id: c for c in plan.clauses}
+    led = [task.clause for task in plan_tasks(plan)
+           if any(same_unit(actor, f.value) for f in task.values("lead"))]
+    return [by_id[cid] for cid in dict.fromkeys(led) if cid in by_id]
 
 
 def _introduced(plan, heading: Clause) -> list[Clause]:
