@@ -439,3 +439,32 @@ def test_a_units_duties_in_a_plan_that_assigns_by_table_are_the_rows_it_leads(tm
     assert len(led) == 2 and "nền tảng dữ liệu" in led[0] and "cáp quang" in led[1]
     assert len(_tasks_led_by(plan, "Sở Nội vụ")) == 1
     assert _tasks_led_by(plan, "Sở Tài chính") == []  # it only coordinates
+
+
+def test_the_task_that_answered_one_slot_answers_the_others_from_its_heading(tmp_path):
+    """"… thực hiện từ tháng nào đến tháng nào, ở đâu?": the place is the one under the same
+    heading as the time that was found, though retrieval did not bring it."""
+    from types import SimpleNamespace
+
+    from assistant.answering.reading import Context
+    from assistant.answering.records import TaskReader
+    from assistant.ingest.pipeline import read_plan
+    from assistant.retrieval.hybrid import Hit
+
+    path = tmp_path / "kh.md"
+    path.write_text("# KẾ HOẠCH\n\nQuan trắc môi trường\n\n## I. NỘI DUNG\n\n### 1. Vùng nuôi tôm hùm lồng, bè\n\n"
+                    "a. Thời gian thực hiện: Từ tháng 3 đến tháng 11 hằng năm.\n\n"
+                    "b. Địa điểm, số điểm quan trắc\n\n- Địa điểm: Vùng nuôi thuộc đầm Cù Mông và vịnh Xuân Đài.\n\n"
+                    "- Số điểm quan trắc: 05 điểm.\n\n"
+                    "### 2. Vùng nuôi tôm nước lợ\n\na. Thời gian thực hiện: Từ tháng 4 đến tháng 10.\n\n"
+                    "b. Địa điểm, số điểm quan trắc\n\n- Địa điểm: Vùng nuôi tại phường Sông Cầu.\n", encoding="utf-8")
+    plan = read_plan(path)
+    time_line = next(c for c in plan.clauses if "tháng 3" in c.text)
+    other = next(c for c in plan.clauses if "tháng 4" in c.text)
+    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
+    info = analyze("Quan trắc vùng nuôi tôm hùm thực hiện từ tháng nào đến tháng nào, ở đâu?", [])
+    answered = [Finding("deadline", "Từ tháng 3 đến tháng 11 {0}", [Hit(plan.source, time_line, 1.0)], 0.8, "sentence")]
+    hits = [Hit(plan.source, time_line, 1.0), Hit(plan.source, other, 0.5)]
+    context = Context(engine, info, hits, ["tom", "hum"], [plan], answered=answered)
+    found = TaskReader().read(context, "place")
+    assert found and "Cù Mông" in found[0].text

@@ -356,6 +356,7 @@ def read_slots(context: Context) -> list[Finding]:
         picked = found[:2] if len(found) > 1 and found[1].score >= second * found[0].score else found[:1]
         # One sentence can answer two slots ("Sở X chủ trì … báo cáo … trước ngày 15/12"): said once.
         chosen.extend(f for f in picked if all(f.text != c.text for c in chosen))
+        context.answered[:] = chosen
     return chosen
 
 

@@ -22,6 +22,9 @@ class Context:
     hits: list[Hit]
     words: list[str]  # the question's topic words (see coverage.content_words)
     scope: list[Plan]  # plans in scope (all when the question names none)
+    # Findings already chosen for the question's earlier slots: a task that answered one slot
+    # answers the others from its own fields.
+    answered: list = field(default_factory=list)
 
     def plan(self, source: str) -> Plan | None:
         return self.engine.plan(source)

@@ -156,6 +156,8 @@ class ReportingReader:
                         min(1.0, m.score / 2), self.name) for m in chosen]
 
 
+MIN_SAME_TASK = 0.3  # a field of the task already answering the question counts as the reader's minimum
+
 _SLOT_ROLES = {"lead": ("lead",), "coordinate": ("coordinate",), "deadline": ("time",), "place": ("place",),
                "funding": ("funding",), "report": (), "duties": ("content", "product")}
 
@@ -184,8 +186,15 @@ class TaskReader:
                     continue  # the unit asked about is not the one this task belongs to
                 ranks = [rank_of[(plan.source, cid)] for cid in {task.clause, *(f.clause for f in task.fields)}
                          if (plan.source, cid) in rank_of]
-                if not ranks:
+                # The task another slot of the question was answered from (or one under the same
+                # heading: "a. Thời gian thực hiện", "b. Địa điểm" of one "1.1.2. Vùng nuôi …"):
+                # its fields answer the rest, retrieved or not.
+                sections = {_section(cid) for cid in (task.clause, *(f.clause for f in task.fields))}
+                same_task = any(h.source == plan.source and _section(h.clause.id) in sections
+                                for f in context.answered for h in f.hits)
+                if not ranks and not same_task:
                     continue
+                ranks = ranks or [len(rank_of)]
                 # Syllables and their pairs, as `coverage` counts them: a substring test would
                 # find "quan" in "quản lý" and "chi" in "chỉ tiêu".
                 # The task a document is about is named by the words that name the document,
@@ -198,7 +207,8 @@ class TaskReader:
                 overlap = text_coverage(words, " ".join((
                     task.title, *task.path[-1:], *(f.value for f in task.fields if f.role in {"content", "product"}),
                     fields[0].label)))
-                scored.append((2 * overlap + 1.0 / (1 + min(ranks)), overlap, task, fields))
+                scored.append((2 * overlap + 1.0 / (1 + min(ranks)) + (1.0 if same_task else 0.0),
+                               max(overlap, MIN_SAME_TASK) if same_task else overlap, task, fields))
         if not scored:
             return []
         scored.sort(key=lambda item: -item[0])
@@ -213,6 +223,11 @@ class TaskReader:
             text = f"{title} — {field.label}: {field.value}"
         hits = [Hit(task.source, clauses[cid], 1.0) for cid in dict.fromkeys([field.clause]) if cid in clauses]
         return [Finding(slot, text + " {0}", hits, score, self.name)] if hits else []
+
+
+def _section(clause_id: str) -> str:
+    """The heading a clause sits under, by its id: "II.1.1.2-3" → "II.1.1.2" (a heading is its own)."""
+    return clause_id.rsplit("-", 1)[0] if "-" in clause_id else clause_id
 
 
 def _task_of(task: Task, actor: str) -> bool:
