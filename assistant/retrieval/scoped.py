@@ -22,15 +22,18 @@ def scoped_scores(lexical, tokens: list[str], mask: np.ndarray) -> np.ndarray:
     """BM25 scores of the clauses where `mask` is true, the IDF of each query term counted among
     them; 0 elsewhere. `lexical` is a LexicalIndex or SegmentedLexical (`size`, `scores`)."""
     out = np.zeros(lexical.size, dtype=np.float32)
-    in_scope = int(mask.sum())
-    if not tokens or not in_scope:
+    rows = np.flatnonzero(mask)
+    if not tokens or not len(rows):
         return out
+    scoped = np.zeros(len(rows), dtype=np.float32)
     for term, count in Counter(tokens).items():
         column = lexical.scores([term])
-        present = column > 0  # lucene's idf is positive: a score is there exactly where the term is
-        df_all, df_scope = int(present.sum()), int((present & mask).sum())
+        within = column[rows]
+        # lucene's idf is positive: a score is there exactly where the term is
+        df_scope = int(np.count_nonzero(within))
         if not df_scope:
             continue
-        weight = count * _idf(in_scope, df_scope) / _idf(lexical.size, df_all)
-        out += (column * weight).astype(np.float32)
-    return np.where(mask, out, 0.0).astype(np.float32)
+        weight = count * _idf(len(rows), df_scope) / _idf(lexical.size, int(np.count_nonzero(column)))
+        scoped += within * np.float32(weight)
+    out[rows] = scoped
+    return out
