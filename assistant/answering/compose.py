@@ -262,11 +262,6 @@ def _unit_core(unit: str, places: frozenset[str] = frozenset()) -> str:
     return " ".join(kept)
 
 
-def _mentions_unit(unit: str, clause, places: frozenset[str] = frozenset()) -> bool:
-    core = _unit_core(unit, places)
-    return f" {core} " in f" {unit_words(' '.join([*clause.path, clause.text]))} "
-
-
 def _speaks_of(unit: str, finding: Finding, places: frozenset[str]) -> bool:
     """The finding's own sentence (or the headings above it) names the unit: a clause that lists
     it among the attendees of a meeting states none of its duties."""
@@ -302,15 +297,32 @@ def _as_plan_names(unit: str, plans) -> str:
 
 
 def _named_whole(unit: str, plans) -> bool:
-    words = unit_words(unit)
-    return any(f" {words} " in f" {unit_words(' '.join([*clause.path, clause.text]))} "
-               for plan in plans for clause in plan.clauses)
+    return _names(unit_words(unit), plans)
 
 
 def _unit_mentioned(unit: str, plans) -> bool:
     """Whether the plans name the unit anywhere (a heading or a line), with or without its place."""
-    places = frozenset(locality_words(plans))
-    return any(_mentions_unit(unit, clause, places) for plan in plans for clause in plan.clauses)
+    return _names(_unit_core(unit, frozenset(locality_words(plans))), plans)
+
+
+def _names(name: str, plans) -> bool:
+    padded = f" {name} "
+    return any(padded in text for plan in plans for text in _unit_texts(plan))
+
+
+# Each clause's heading path and text as unit words ("so tai chinh …"), per plan version: a question
+# about a unit looks its name up several times (whole, without its place), and folding ~500
+# clauses each time cost ~150 ms.
+_UNIT_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _unit_texts(plan: Plan) -> tuple[str, ...]:
+    key = (plan.source, plan.sha256)
+    if key not in _UNIT_TEXTS:
+        if len(_UNIT_TEXTS) >= 256:
+            _UNIT_TEXTS.pop(next(iter(_UNIT_TEXTS)))
+        _UNIT_TEXTS[key] = tuple(f" {unit_words(' '.join([*c.path, c.text]))} " for c in plan.clauses)
+    return _UNIT_TEXTS[key]
 
 
 def read_slots(context: Context) -> list[Finding]:
