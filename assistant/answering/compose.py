@@ -18,6 +18,7 @@ from dataclasses import replace
 from assistant.answers import Answer, QuestionError
 from assistant.documents import Plan
 from assistant.extract.common import twin
+from assistant.answering.asks import split_asks
 from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage
 from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
@@ -77,6 +78,35 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
         if not sources:
             raise QuestionError(f"plan '{plan}': not found among the indexed plans")
         info.sources, info.compare = sources, False
+    read = _read(engine, info)
+    if isinstance(read, Answer):
+        return read
+    findings, note, hits = read
+    asks = split_asks(question) if not findings and not info.compare else []
+    if len(asks) > 1:
+        # Two asks in one question ("… lấy từ đâu, và tỷ lệ … là bao nhiêu?") that no clause
+        # covers together: each ask read on its own, within the plans the whole question named.
+        # Only when every ask is answered: half an answer to a question of two is no answer.
+        per_ask = [_read_ask(engine, ask, info.sources) for ask in asks]
+        findings = [f for found in per_ask for f in found] if all(per_ask) else []
+    if not findings:
+        return _not_found(info, hits)
+    answer = _answer(engine, info, findings)
+    return replace(answer, answer=note + answer.answer) if note else answer
+
+
+def _read_ask(engine, ask: str, sources: list[str]) -> list[Finding]:
+    info = analyze(ask, engine.plans, None if sources else engine.plan_evidence(ask))
+    if sources:
+        info.sources, info.compare = list(sources), False
+    read = _read(engine, info)
+    return [] if isinstance(read, Answer) else read[0]
+
+
+def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list[Hit]]:
+    """The findings that answer the question (none when the plans do not state it), with a note
+    to put before them and the clauses retrieved; or a whole answer (a comparison, a unit the
+    plan never names)."""
     scope = [p for p in engine.plans if p.source in info.sources] if info.sources else list(engine.plans)
     hits = engine.retrieve(info.query, k=12, sources=info.sources or None)
     if not hits:
@@ -104,9 +134,8 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
                 else f"Kế hoạch không nhắc đến {info.actor}. ")
     findings = _anchored(findings, info, scope)
     if not findings or not _answers_asked(info, findings):
-        return _not_found(info, hits)
-    answer = _answer(engine, info, findings)
-    return replace(answer, answer=note + answer.answer) if note else answer
+        return [], "", hits
+    return findings, note, hits
 
 
 # A code the question quotes ("Km78+00", "QL1A", "BTS"): letters with digits, not a document number.
