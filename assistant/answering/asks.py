@@ -25,7 +25,7 @@ _JOINT = re.compile(r"\s*(?:[,;]\s*(?:va|con|and|while)\s+|;\s*|\s+(?:va|and)\s+
 # A leading phrase that sets the plan or the place for every ask ("Theo Kế hoạch …,", "kh 172: …").
 _LEAD = re.compile(r"^(?:(?:theo|trong|o|tai|can cu|doi voi|ve|under|in|according to|for)\b[^,]*,|[^:?]{3,120}:)\s*")
 # Words that join a topic to its question phrase: "X do đơn vị nào chủ trì", "X là gì".
-_LINKS = {"do", "la", "duoc", "phai", "can", "se", "thi", "co", "by", "is", "are", "does", "do"}
+_LINKS = {"do", "la", "duoc", "phai", "can", "se", "thi", "co", "by", "is", "are", "does"}
 
 
 def split_asks(question: str) -> list[str]:
