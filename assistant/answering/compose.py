@@ -87,8 +87,12 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
         # Two asks in one question ("… lấy từ đâu, và tỷ lệ … là bao nhiêu?") that no clause
         # covers together: each ask read on its own, within the plans the whole question named.
         # Only when every ask is answered: half an answer to a question of two is no answer.
-        per_ask = [_read_ask(engine, ask, info.sources) for ask in asks]
-        findings = [f for found in per_ask for f in found] if all(per_ask) else []
+        for ask in asks:
+            found = _read_ask(engine, ask, info.sources)
+            if not found:
+                findings = []
+                break
+            findings.extend(found)
     if not findings:
         return _not_found(info, hits)
     answer = _answer(engine, info, findings)
