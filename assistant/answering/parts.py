@@ -38,10 +38,12 @@ class Part:
 
 def split_parts(text: str) -> list[str]:
     """Sentence-like parts of a clause: split at '.' or ';' ending a statement, never inside
-    parentheses ("(trước ngày 10 tháng cuối quý; ngày 10 tháng 12 hàng năm)" stays whole)."""
+    parentheses ("(trước ngày 10 tháng cuối quý; ngày 10 tháng 12 hàng năm)" stays whole). A '.'
+    after two digits is a number's or an item's ("2025.", "12."), not an end; a ';' always ends
+    ("trước ngày 28/4/2026; khẩn trương …" is two parts)."""
     def ends_part(i: int) -> bool:
         return (text[i] in ".;" and (i + 1 == len(text) or text[i + 1] == " ")
-                and not text[max(0, i - 2):i].isdigit())
+                and (text[i] == ";" or not text[max(0, i - 2):i].isdigit()))
 
     bounds = [0, *(c + 1 for c in top_level_cuts(text, ends_part)), len(text)]
     parts = [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
