@@ -40,3 +40,14 @@ def test_two_asks_become_two_questions(question, asks):
 ])
 def test_one_ask_stays_whole(question):
     assert split_asks(question) == [question]
+
+
+def test_an_ask_the_whole_reading_left_unstated_is_read_on_its_own(engine):
+    # Read whole, the question finds the reporting line (its words dominate) and says nothing of
+    # the funds; the second ask, read on its own, adds the funding clause.
+    answer = engine.ask("Theo kế hoạch hạ tầng số của xã Tịnh Thiện, Công chức Văn hóa – Xã hội báo cáo "
+                        "kết quả lên cấp nào và kinh phí thực hiện lấy từ nguồn nào?")
+    text = answer.answer
+    assert "UBND thành phố" in text and "trước ngày 10/12" in text
+    assert "ngân sách nhà nước" in text
+    assert len(answer.citations) >= 2

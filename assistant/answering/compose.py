@@ -19,7 +19,7 @@ from assistant.answers import Answer, QuestionError
 from assistant.documents import Plan
 from assistant.extract.common import twin
 from assistant.answering.asks import split_asks
-from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage
+from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage, text_coverage
 from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
 from assistant.answering.reading import Context, Finding
@@ -82,29 +82,57 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     if isinstance(read, Answer):
         return read
     findings, note, hits = read
-    asks = split_asks(question) if not findings and not info.compare else []
-    if len(asks) > 1:
+    asks = split_asks(question) if not info.compare else []
+    if len(asks) > 1 and not findings:
         # Two asks in one question ("… lấy từ đâu, và tỷ lệ … là bao nhiêu?") that no clause
         # covers together: each ask read on its own, within the plans the whole question named.
         # Only when every ask is answered: half an answer to a question of two is no answer.
         for ask in asks:
-            found = _read_ask(engine, ask, info.sources)
+            found = _read_ask(engine, _ask_info(engine, ask, info.sources))
             if not found:
                 findings = []
                 break
             findings.extend(found)
+    elif len(asks) > 1:
+        # The question read whole answered one ask ("… do đơn vị nào chủ trì và lãnh đạo nào
+        # phụ trách?"): an ask whose own words no finding states is read on its own.
+        findings = findings + _unmet_asks(engine, asks, info.sources, findings)
     if not findings:
         return _not_found(info, hits)
     answer = _answer(engine, info, findings)
     return replace(answer, answer=note + answer.answer) if note else answer
 
 
-def _read_ask(engine, ask: str, sources: list[str]) -> list[Finding]:
+def _ask_info(engine, ask: str, sources: list[str]) -> QuestionInfo:
+    """One ask of a compound question, within the plans the whole question named."""
     info = analyze(ask, engine.plans, None if sources else engine.plan_evidence(ask))
     if sources:
         info.sources, info.compare = list(sources), False
+    return info
+
+
+def _read_ask(engine, info: QuestionInfo) -> list[Finding]:
     read = _read(engine, info)
     return [] if isinstance(read, Answer) else read[0]
+
+
+def _unmet_asks(engine, asks: list[str], sources: list[str], findings: list[Finding]) -> list[Finding]:
+    """Findings for the asks the given findings leave unstated: an ask is met when the findings'
+    text covers at least half of the words only that ask holds (its topic, shared with the other
+    asks, says nothing of which ask was answered)."""
+    infos = [_ask_info(engine, ask, sources) for ask in asks]
+    scopes = [[p for p in engine.plans if p.source in i.sources] if i.sources else [] for i in infos]
+    words = [content_words(i, scope) for i, scope in zip(infos, scopes)]
+    stated = " ".join(f.text for f in findings)
+    cited = {(h.source, h.clause.id) for f in findings for h in f.hits}
+    extra: list[Finding] = []
+    for index, info in enumerate(infos):
+        others = {fold(w) for j, ws in enumerate(words) if j != index for w in ws}
+        own = [w for w in words[index] if fold(w) not in others]
+        if not own or text_coverage(own, stated) >= 0.5:
+            continue
+        extra += [f for f in _read_ask(engine, info) if not {(h.source, h.clause.id) for h in f.hits} <= cited]
+    return extra
 
 
 def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list[Hit]]:
