@@ -66,3 +66,19 @@ def test_a_family_name_misread_by_one_letter_is_mended_and_others_are_left_alone
     assert _mended_name("Âguyên Hoàng Giang") == "Nguyễn Hoàng Giang"
     assert _mended_name("Nguyễn Hoàng Giang") == ""  # nothing to mend
     assert _mended_name("Công TTĐT tỉnh") == "" and _mended_name("Lưu: VT, KTN") == ""
+
+
+def test_a_date_read_from_the_stamp_cites_the_date_line_beside_it():
+    from assistant.answering.metadata import _field
+    from assistant.documents import Clause, Plan, PlanMetadata
+
+    lines = ["Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", "Thời gian ký: 11/09/2024 19:14:21",
+             "Số: 44 /CT-UBND Quảng Ngãi, ngày/1} tháng 9 năm 2024", "CHỈ THỊ"]
+    clauses = [Clause(f"0-{i}", "paragraph", text, (), (0, 0)) for i, text in enumerate(lines, start=1)]
+    plan = Plan("scan.pdf", PlanMetadata(issue_date="2024-09-11", place="Quảng Ngãi"), clauses)
+    value, cited = _field(plan, "issue_date")
+    assert value == "ngày 11/9/2024 (thời gian ký số)"
+    assert [c.id for c in cited] == ["0-2", "0-3"]
+    # a date line of another month does not corroborate the stamp, and is not cited
+    clauses[2] = Clause("0-3", "paragraph", "Số: 44 /CT-UBND Quảng Ngãi, ngày/1} tháng 8 năm 2024", (), (0, 0))
+    assert [c.id for c in _field(plan, "issue_date")[1]] == ["0-2"]

@@ -30,21 +30,25 @@ def document_label(plan: Plan) -> str:
     return f"kế hoạch của {meta.locality}" if meta.locality else Path(plan.source).name
 
 
-def _date_as_written(plan: Plan) -> tuple[str, Clause | None]:
+def _date_as_written(plan: Plan) -> tuple[str, list[Clause]]:
     """The plan's own date line (place, ngày … tháng … năm …), as written, and its clause."""
     for clause in plan.clauses:
         folded = fold(clause.text)
         match = re.search(r"ngay\s+(?:\d{1,2}|\.+|…)?\s*thang\s+(?:\d{1,2}|\.+|…)?\s*nam\s+\d{4}", folded)
         if match and len(folded) == len(clause.text) and plan.metadata.place and \
                 fold(plan.metadata.place) in folded[:match.start()]:
-            return re.sub(r"\s+", " ", clause.text[match.start():match.end()]), clause
-    # A scan whose date line lost its day: the date was read from the digital signature's stamp.
+            return re.sub(r"\s+", " ", clause.text[match.start():match.end()]), [clause]
+    # A scan whose date line lost its day: the date was read from the digital signature's stamp,
+    # and the date line, whose month and year agree with it, is cited beside the stamp.
     if len(plan.metadata.issue_date) == 10:
         year, month, day = plan.metadata.issue_date.split("-")
-        for clause in plan.clauses[:12]:
+        head = plan.clauses[:12]
+        for clause in head:
             if re.search(rf"thoi gian ky\s*:?\s*0?{int(day)}\s*/\s*0?{int(month)}\s*/\s*{year}", fold(clause.text)):
-                return f"ngày {int(day)}/{int(month)}/{year} (thời gian ký số)", clause
-    return "", None
+                line = next((c for c in head if c is not clause
+                             and re.search(rf"thang\s+0?{int(month)}\s+nam\s+{year}", fold(c.text))), None)
+                return f"ngày {int(day)}/{int(month)}/{year} (thời gian ký số)", [clause, *([line] if line else [])]
+    return "", []
 
 
 def _clause_containing(plan: Plan, needle: str) -> Clause | None:
@@ -84,14 +88,14 @@ def _field(plan: Plan, slot: str) -> tuple[str, list[Clause]]:
         again = _restating(plan, [clause])
         return meta.number, [clause, again] if again else [clause]
     if slot == "issue_date":
-        written, clause = _date_as_written(plan)
-        if not clause:
+        written, clauses = _date_as_written(plan)
+        if not clauses:
             return "", []
         # A date line with blank day or month ("ngày   tháng   năm 2025") states no date.
         if len(meta.issue_date) != 10:
             return "", []
-        again = _restating(plan, [clause])
-        return written, [clause, again] if again else [clause]
+        again = _restating(plan, clauses)
+        return written, [*clauses, again] if again else clauses
     if slot == "signer":
         if not meta.signer:
             return "", []
