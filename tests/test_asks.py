@@ -28,11 +28,27 @@ def test_two_asks_become_two_questions(question, asks):
     assert split_asks(question) == asks
 
 
+@pytest.mark.parametrize("question, asks", [
+    # A short last part with no question word asks what the part before it asks.
+    ("Theo Kế hoạch 08, đến năm 2030 số khu công nghiệp là bao nhiêu, tỷ lệ lấp đầy?",
+     ["Theo Kế hoạch 08, đến năm 2030 số khu công nghiệp là bao nhiêu?", "Theo Kế hoạch 08, tỷ lệ lấp đầy bao nhiêu?"]),
+    ("kh 08: nang tong so khu cong nghiep len bao nhieu, ty le lap day?",
+     ["kh 08: nang tong so khu cong nghiep len bao nhieu?", "kh 08: ty le lap day bao nhieu?"]),
+    # A tail that qualifies, a tag question, or a part before it ending on "nào" (which needs its
+    # noun) is no ask of its own.
+    ("Theo KH 172, tỷ lệ là bao nhiêu, theo từng năm?", ["Theo KH 172, tỷ lệ là bao nhiêu, theo từng năm?"]),
+    ("Theo Kế hoạch 08, kinh phí là bao nhiêu, đúng không?", ["Theo Kế hoạch 08, kinh phí là bao nhiêu, đúng không?"]),
+    ("Theo KH 08, báo cáo gửi cơ quan nào, phối hợp?", ["Theo KH 08, báo cáo gửi cơ quan nào, phối hợp?"]),
+])
+def test_an_elliptic_last_part_asks_what_the_part_before_asks(question, asks):
+    assert split_asks(question) == asks
+
+
 @pytest.mark.parametrize("question", [
     # "và" inside a name, and a comma after the leading phrase: one ask.
     "Theo Thông báo về 02 tuyến cao tốc Tân Phú – Bảo Lộc và Bảo Lộc – Liên Khương, ai kết luận?",
-    # The second half has no question word: one ask with two objects.
-    "Đến năm 2030 nâng tổng số khu công nghiệp lên bao nhiêu, tỷ lệ lấp đầy?",
+    # The second half has no question word and the first does not end on one: one ask, two objects.
+    "Đơn vị nào chủ trì, phối hợp với Sở Tài chính?",
     "Sở nào chủ trì và phối hợp với các đơn vị liên quan?",
     "Từ ngày nào đến ngày nào?",
     # The "đầu" of "Đầu tư" is no "đâu": the comma in the company's name cuts nothing.

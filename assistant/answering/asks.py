@@ -51,7 +51,8 @@ def split_asks(question: str) -> list[str]:
             cuts.append((joint.start(), joint.end()))
             begin = joint.end()
     if not cuts:
-        return [question]
+        tail = _elliptic_ask(text, probe, asking, start)
+        return [f"{text[:tail[0]].rstrip(' ,')}?", f"{text[:start]}{tail[1]}?"] if tail else [question]
     prefix = text[:start]
     bounds = [start, *(b for _, b in cuts)]
     ends = [a for a, _ in cuts] + [len(text)]
@@ -63,6 +64,30 @@ def split_asks(question: str) -> list[str]:
             part = f"{topic} {part}"
         asks.append(f"{prefix}{part}?")
     return asks
+
+
+# Question words that ask on their own ("… lên bao nhiêu"), unlike "nào", which needs its noun.
+_STANDALONE = re.compile(r"(?:bao nhiêu|bao nhieu|gì|gi|đâu|dau|bao giờ|bao gio|bao lâu|bao lau|mấy|ai)\s*$")
+# A last part that only adds to the one before it: a phrase led by these is no ask of its own.
+_NOT_ELLIPTIC = {"theo", "tai", "trong", "o", "cua", "cho", "ve", "de", "khi", "neu", "nhu", "gom", "ke", "dung",
+                 "phai", "khong", "chua", "cu", "the", "under", "in", "for", "according", "by", "please"}
+
+
+def _elliptic_ask(text: str, probe: str, asking: re.Pattern, start: int) -> tuple[int, str] | None:
+    """"… nâng tổng số khu công nghiệp lên bao nhiêu, tỷ lệ lấp đầy?": a short last part with no
+    question word of its own asks what the part before it asks, when that part ends on a question
+    word that stands alone. (where the first ask ends, the second ask) or None."""
+    comma = text.rfind(", ")
+    if comma <= start:
+        return None
+    tail = text[comma + 2:].strip(" ?")
+    words = fold(tail).split()
+    if not words or len(words) > 6 or words[0] in _NOT_ELLIPTIC or "khong" in words or asking.search(probe, comma):
+        return None
+    asked = _STANDALONE.search(probe[start:comma].rstrip(" ,"))
+    if not asked:
+        return None
+    return comma, f"{tail} {text[start + asked.start():start + asked.end()].strip()}"
 
 
 def _opens_with_question(part: str, asking: re.Pattern) -> bool:

@@ -124,14 +124,14 @@ def _unmet_asks(engine, asks: list[str], sources: list[str], findings: list[Find
     scopes = [[p for p in engine.plans if p.source in i.sources] if i.sources else [] for i in infos]
     words = [content_words(i, scope) for i, scope in zip(infos, scopes)]
     stated = " ".join(f.text for f in findings)
-    cited = {(h.source, h.clause.id) for f in findings for h in f.hits}
+    said = {f.text for f in findings}
     extra: list[Finding] = []
     for index, info in enumerate(infos):
         others = {fold(w) for j, ws in enumerate(words) if j != index for w in ws}
         own = [w for w in words[index] if fold(w) not in others]
         if not own or text_coverage(own, stated) >= 0.5:
             continue
-        extra += [f for f in _read_ask(engine, info) if not {(h.source, h.clause.id) for h in f.hits} <= cited]
+        extra += [f for f in _read_ask(engine, info) if f.text not in said]
     return extra
 
 
