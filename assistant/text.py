@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from typing import Callable
+from pathlib import Path
 
 # Combining tone marks (NFD): grave, acute, tilde, hook above, dot below.
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -300,8 +301,25 @@ def expand_query_abbreviations(text: str, keep: bool = True) -> str:
 
 
 # English domain terms → Vietnamese, for English questions: the lexical side has nothing to
-# match otherwise (the dense model is multilingual, but weak alone).
-ENGLISH_TERMS: dict[str, str] = {
+# match otherwise (the dense model is multilingual, but weak alone). The genre's general
+# vocabulary is kept in data/en_vi_terms.tsv (written from the language, not from any plan); the
+# entries below were added while reading English questions and win where both have a key.
+_GLOSSARY = Path(__file__).resolve().parent / "data" / "en_vi_terms.tsv"
+
+
+def _glossary_terms(path: Path = _GLOSSARY) -> dict[str, str]:
+    """`english<TAB>vietnamese[ | other rendering]` lines; every rendering is used (plans write
+    either "bảo đảm" or "đảm bảo")."""
+    terms: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            english, vietnamese = line.split("\t", 1)
+            renderings = [v.strip() for v in vietnamese.split("|") if v.strip()]
+            terms[english.strip().lower()] = " ".join(renderings)
+    return terms
+
+
+_HAND_TERMS: dict[str, str] = {
     "report": "báo cáo", "reports": "báo cáo", "reporting": "báo cáo",
     "deadline": "thời hạn trước ngày", "before": "trước", "by when": "trước ngày",
     "annually": "hằng năm", "annual": "hằng năm", "yearly": "hằng năm", "every year": "hằng năm",
@@ -382,16 +400,24 @@ ENGLISH_TERMS: dict[str, str] = {
     "quality": "chất lượng", "maintenance": "bảo trì", "control": "kiểm soát", "article": "điều",
     "submission": "tờ trình", "proposal": "đề nghị", "request": "đề nghị",
 }
-_ENGLISH = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(k) for k in ENGLISH_TERMS), key=len, reverse=True)) + r")(?:e?s)?\b",
-    re.IGNORECASE,
-)
+ENGLISH_TERMS: dict[str, str] = {**_glossary_terms(), **_HAND_TERMS}
+def _terms_pattern(terms: dict[str, str]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in terms), key=len, reverse=True)) + r")(?:e?s)?\b",
+                      re.IGNORECASE)
+
+
+_ENGLISH = _terms_pattern(ENGLISH_TERMS)
+_ENGLISH_HAND = _terms_pattern(_HAND_TERMS)
 
 
 def translate_english_terms(text: str) -> str:
     """Append Vietnamese equivalents after English domain terms, plurals too ("expressways";
-    the English words stay)."""
-    return _ENGLISH.sub(lambda m: f"{m.group(0)} ({ENGLISH_TERMS[m.group(1).lower()]})", text)
+    the English words stay). The whole glossary for a question in English; in a Vietnamese one
+    (typed without marks, "ty le lap day" is no English "day") only the hand-kept terms, which
+    staff do mix into Vietnamese ("smartphone", "wifi")."""
+    english = looks_english(text)
+    terms, pattern = (ENGLISH_TERMS, _ENGLISH) if english else (_HAND_TERMS, _ENGLISH_HAND)
+    return pattern.sub(lambda m: f"{m.group(0)} ({terms[m.group(1).lower()]})", text)
 
 
 def looks_english(text: str) -> bool:

@@ -57,6 +57,20 @@ def test_english_plurals_are_translated_like_their_singular():
     assert translate_english_terms("decrees") == "decrees (nghị định)"
 
 
+def test_the_glossary_file_gives_every_rendering_and_only_english_questions_use_it(tmp_path):
+    from assistant.text import _glossary_terms, translate_english_terms
+
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("# a comment\nsafeguard\tbảo đảm | đảm bảo\nsocial insurance\tbảo hiểm xã hội\n\n",
+                        encoding="utf-8")
+    assert _glossary_terms(glossary) == {"safeguard": "bảo đảm đảm bảo", "social insurance": "bảo hiểm xã hội"}
+    # The shipped glossary reaches an English question ...
+    assert "(thủy sản)" in translate_english_terms("Which agency monitors the fishery zones of the plan?")
+    # ... and not a Vietnamese one typed without marks, whose syllables can spell English words.
+    assert translate_english_terms("ty le lap day khu cong nghiep dat bao nhieu?") == \
+        "ty le lap day khu cong nghiep dat bao nhieu?"
+
+
 def _one_plan(tmp_path, title: str):
     from assistant.ingest.pipeline import read_plan
 
