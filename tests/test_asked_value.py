@@ -287,6 +287,21 @@ def test_a_body_named_before_its_verb_keeps_the_verb_out_of_its_name():
         == "Phòng Văn hóa - Xã hội phường Long Mỹ"
 
 
+@pytest.mark.parametrize("question, actor", [
+    # The bodies of one level named as a group, its levels listed with commas or "và".
+    ("Theo Kế hoạch 0134, UBND các xã, phường có những nhiệm vụ gì?", "UBND các xã, phường"),
+    ("Theo Chỉ thị 11, Chủ tịch UBND các huyện, thị xã, thành phố phải khẩn trương làm gì?",
+     "Chủ tịch UBND các huyện, thị xã, thành phố"),
+    ("UBND các xã, phường, đặc khu Lý Sơn thực hiện kiểm kê trước ngày nào?", "UBND các xã, phường, đặc khu Lý Sơn"),
+    # "các" before what is not a level ends the name, as before.
+    ("UBND tỉnh Đắk Lắk phải báo cáo ai?", "UBND tỉnh Đắk Lắk"),
+])
+def test_the_bodies_of_a_level_named_as_a_group_act_together(question, actor):
+    from assistant.question import acting_unit
+
+    assert acting_unit(question) == actor
+
+
 @pytest.mark.parametrize("question, slots, asked", [
     ("Kết quả sơ kết được báo cáo những cơ quan nào?", ["report", "lead"], ["report"]),
     ("Nhiệm vụ 2.9 do đơn vị nào thực hiện và những đơn vị nào phối hợp?", ["lead", "coordinate"],
@@ -463,3 +478,30 @@ def test_the_task_that_answered_one_slot_answers_the_others_from_its_heading(tmp
     context = Context(engine, info, hits, ["tom", "hum"], [plan], answered=answered)
     found = TaskReader().read(context, "place")
     assert found and "Cù Mông" in found[0].text
+
+
+def test_a_task_quoted_with_its_field_cites_the_task_line_and_the_field_line(tmp_path):
+    """"Tổng hợp kết quả … gửi về Sở Tài chính — Thời gian hoàn thành: Trước ngày 15/4/2026": the
+    answer quotes two lines of the plan, and each is cited."""
+    from types import SimpleNamespace
+
+    from assistant.answering.reading import Context
+    from assistant.answering.records import TaskReader, plan_tasks
+    from assistant.ingest.pipeline import read_plan
+    from assistant.retrieval.hybrid import Hit
+
+    path = tmp_path / "kh.md"
+    path.write_text("# KẾ HOẠCH\n\nKiểm kê tài sản công\n\n## I. NHIỆM VỤ CỤ THỂ\n\n### 1. Ủy ban nhân dân các xã, phường\n\n"
+                    "- Tổng hợp kết quả kiểm kê, báo cáo kết quả bằng văn bản gửi về Sở Tài chính.\n\n"
+                    "- Thời gian hoàn thành: Trước ngày 15/4/2026.\n", encoding="utf-8")
+    plan = read_plan(path)
+    task = next(t for t in plan_tasks(plan) if any(f.role == "time" for f in t.fields))
+    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
+    info = analyze("UBND các xã, phường gửi báo cáo kết quả kiểm kê trước ngày nào?", [])
+    task_line = next(c for c in plan.clauses if c.id == task.clause)
+    context = Context(engine, info, [Hit(plan.source, task_line, 1.0)], ["kết", "quả", "kiểm", "kê"], [plan])
+    found = TaskReader().read(context, "deadline")
+    assert found and "15/4/2026" in found[0].text
+    assert "Sở Tài chính" in found[0].text  # the task's own line is quoted ...
+    cited = [h.clause.text for h in found[0].hits]
+    assert any("Sở Tài chính" in text for text in cited) and any("15/4/2026" in text for text in cited)  # ... and cited

@@ -217,11 +217,13 @@ class TaskReader:
         clauses = {c.id: c for c in plan.clauses} if plan else {}
         field = fields[0]
         title = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*)[.)]\s*", "", task.title).rstrip(" :.;")
+        quoted = [field.clause]
         if task.whole_document or fold(title) in fold(field.value):
             text = f"{field.label}: {field.value}"  # the document's subject is said by its label
         else:
             text = f"{title} — {field.label}: {field.value}"
-        hits = [Hit(task.source, clauses[cid], 1.0) for cid in dict.fromkeys([field.clause]) if cid in clauses]
+            quoted = [field.clause, task.clause]  # the task's own line is quoted too: cite it
+        hits = [Hit(task.source, clauses[cid], 1.0) for cid in dict.fromkeys(quoted) if cid in clauses]
         return [Finding(slot, text + " {0}", hits, score, self.name)] if hits else []
 
 

@@ -28,6 +28,7 @@ _COUNCILS = re.compile(rf"(?:{_LEADERS}\s+)?{_COUNCIL_NAMES}$")
 # "xã" but not "Xã hội" (a name, as in "Văn hóa – Xã hội").
 _LEVEL = re.compile(r"(?:thi xa|thi tran|thanh pho|huyen|phuong|xa(?! hoi)|tinh|quan|tp)\b")
 _ABBREVIATED = re.compile(r"\s*\(([A-ZĐ&]{2,})\)")
+_GROUP_LEVEL = re.compile(r"(?:\s*,\s*|\s+va\s+)(?P<level>dac khu|thi xa|thi tran|thanh pho|huyen|phuong|xa(?! hoi)|quan)\b")
 # Lower-case words that end a name rather than continue it ("Phòng Văn hóa – Xã hội theo dõi").
 _NAME_STOPS = {"ve", "de", "theo", "ket", "cac", "truoc", "dinh", "hang", "va", "tai", "cua", "voi", "trong",
                "nhu", "duoc", "co", "la", "xem", "chi", "tong", "to", "thuc", "trien", "bo", "lap", "tham", "qua"}
@@ -52,16 +53,23 @@ def match_body(src: str, low: str, pos: int, end: int | None = None) -> tuple[in
     abbreviated = _ABBREVIATED.match(src, cur, end)  # "Ủy ban nhân dân (UBND) huyện"
     if abbreviated:
         cur = abbreviated.end()
-    lower_ok = False
+    lower_ok = grouped = False
     while (token := _next_token(src, cur, end)) is not None:
         start, stop = token
         word = low[start:stop]
         level = _LEVEL.match(low, start, end)
         if level and src[start].isupper() and " " not in level.group(0):
             level = None  # "Phòng Quản lý …" is a name; a capitalised level is two words ("UBND Thi xa")
+        if word == "cac" and not grouped and (after := _next_token(src, stop, end)) and _LEVEL.match(low, after[0], end):
+            cur, grouped = stop, True  # "UBND các xã, phường, đặc khu": the bodies of a level, as a group
+            continue
         if level:
             cur, named = level.end(), True
-            # the place after a level: "tỉnh Điện Biên", "thành phố Cần Thơ"
+            if grouped:
+                # the other levels of the group: "các huyện, thị xã, thành phố", "các xã và phường"
+                while (more := _GROUP_LEVEL.match(low, cur, end)) and not src[more.start("level")].isupper():
+                    cur = more.end()
+            # the place after a level: "tỉnh Điện Biên", "thành phố Cần Thơ", "đặc khu Lý Sơn"
             while (place := _next_token(src, cur, end)) and src[place[0]].isupper() and not _HEAD.match(low, place[0]):
                 cur = place[1]
             break
