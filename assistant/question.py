@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.documents import Plan
 from assistant.plan_match import PlanMatch, catalog, match_plans, reference_spans, strip_spans, with_aliases
-from assistant.text import apply_synonyms, fold, looks_english
+from assistant.text import apply_synonyms, fold, has_diacritics, looks_english
 
 # Slot → folded cue pattern (Vietnamese, unaccented, and English). Every slot whose cue occurs is
 # asked; `_resolve` settles the few cues two slots share.
@@ -261,6 +261,28 @@ _GROUP_SUBJECT = re.compile(r"^(?:cac\s+)?(?P<name>(?:doanh nghiep|nha mang|don 
                             r"\s+(?:o|tai|tren|phai|co|duoc|can|se|nop|gui|bao cao)\b")
 
 
+# Words that open a phrase after a name rather than continue it: "Sở Y tế về …", "… của tỉnh".
+# Compared with their marks where the question has them: the "tư" of "đầu tư" is no "từ".
+_PHRASE_OPENERS = re.compile(r"\b(?:ve|cua|tai|cho|voi|theo|trong|tren|den|tu|doi voi|khi|nam|da|dang|va)\b")
+_MARKED_PHRASE_OPENERS = re.compile(r"\b(?:về|của|tại|cho|với|theo|trong|trên|đến|từ|đối với|khi|năm|đã|đang|và)\b")
+
+
+def _through_to_verb(src: str, low: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """A question's subject runs from the body's head to its verb: "Trung tâm Phát triển quỹ đất
+    tỉnh phải …", whose lower-case words a name read from a plan's text would stop at."""
+    from assistant.extract.entities import ACTING_VERB
+
+    verb = ACTING_VERB.search(low, span[1], min(len(low), span[1] + 60))
+    if not verb:
+        return span
+    between = low[span[1]:verb.start()]
+    openers = (_MARKED_PHRASE_OPENERS.search(src[span[1]:verb.start()].lower()) if has_diacritics(src)
+               else _PHRASE_OPENERS.search(between))
+    if re.search(r"[,;:?()]", between) or openers or len(between.split()) > 8:
+        return span
+    return span[0], verb.start()
+
+
 def acting_unit(question: str) -> str:
     """The body named as subject: "Sở Y tế báo cáo ai?", "Phòng Văn hóa - Xã hội phường Long Mỹ
     báo cáo kết quả trước ngày nào?", "Theo Kế hoạch …, Sở Nội vụ có nhiệm vụ gì?". Bodies named
@@ -282,6 +304,8 @@ def acting_unit(question: str) -> str:
         if lead_in:
             start += lead_in.end()
         span = match_bodies(src, low, start)
+        if span and not ACTING_VERB.match(low, span[1]):
+            span = _through_to_verb(src, low, span)
         if span and ACTING_VERB.match(low, span[1]):
             return src[span[0]:span[1]].strip()
         group = _GROUP_SUBJECT.match(low, start)

@@ -295,6 +295,11 @@ def test_a_body_named_before_its_verb_keeps_the_verb_out_of_its_name():
     ("UBND các xã, phường, đặc khu Lý Sơn thực hiện kiểm kê trước ngày nào?", "UBND các xã, phường, đặc khu Lý Sơn"),
     # "các" before what is not a level ends the name, as before.
     ("UBND tỉnh Đắk Lắk phải báo cáo ai?", "UBND tỉnh Đắk Lắk"),
+    # A subject's lower-case words run to its verb ("quỹ đất tỉnh", "dự án đầu tư xây dựng số 1") ...
+    ("Trung tâm Phát triển quỹ đất tỉnh phải làm gì đối với việc bồi thường?", "Trung tâm Phát triển quỹ đất tỉnh"),
+    ("Ban Quản lý dự án đầu tư xây dựng số 1 phải hoàn thành trước ngày nào?", "Ban Quản lý dự án đầu tư xây dựng số 1"),
+    # ... but not across a phrase of its own ("về …") or a comma.
+    ("Sở Y tế về vấn đề này phải làm gì?", ""),
 ])
 def test_the_bodies_of_a_level_named_as_a_group_act_together(question, actor):
     from assistant.question import acting_unit
