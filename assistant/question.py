@@ -21,7 +21,7 @@ SLOT_CUES: list[tuple[str, str]] = [
                 r"|\bthu dien tu\b|\bdia chi (?:tru so|lien he|email|website|web)\b|\bwebsite\b|\bfax\b"
                 r"|\bphone number\b|\baddress\b"),
     ("number", r"\bso hieu\b|\bso ky hieu\b|\b(?:ke hoach|quyet dinh|van ban|cong van|chi thi|thong bao) (?:co )?so"
-               r" (?:may|bao nhieu|gi)\b|\bso may\b|\bso gi\b|\bdocument number\b|\bplan number\b|\bnumber of the\b"
+               r" (?:may|bao nhieu|gi)\b|(?<!\bchi )\bso may\b|(?<!\bchi )\bso gi\b|\bdocument number\b|\bplan number\b|\bnumber of the\b"
                r"|\bso (?:cua )?(?:quyet dinh|ke hoach|van ban|cong van|chi thi|thong bao)\b|\bco so(?:,| va)? ngay\b"
                r"|\bwhat (?:is the )?number\b"),
     ("issue_date", r"\bban hanh (?:vao |luc )?(?:ngay|khi|nam) nao\b|\bngay ban hanh\b|\bban hanh ngay\b"

@@ -199,6 +199,9 @@ def test_plans_named_by_number_place_and_topic():
 def test_question_slots_actor_and_recipient():
     assert detect_slots(fold("Kế hoạch có số hiệu, ngày ban hành nào và ai ký?")) == ["number", "issue_date", "signer"]
     assert detect_slots(fold("Chương trình khai mạc tổ chức ngày nào, ở đâu?"))[:2] == ["deadline", "place"]
+    # "chỉ số gì" asks which index, not the document's number ("số gì", "số mấy")
+    assert "number" not in detect_slots(fold("Đánh giá chất lượng môi trường theo chỉ số gì?"))
+    assert "number" in detect_slots(fold("Quyết định số gì?"))
     assert acting_unit("Phòng Văn hóa - Xã hội phường Long Mỹ báo cáo kết quả trước ngày nào?").startswith(
         "Phòng Văn hóa - Xã hội")
     assert acting_unit("Ai báo cáo Phòng Văn hóa - Xã hội?") == ""  # named after the verb: a recipient
