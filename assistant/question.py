@@ -217,6 +217,18 @@ _POST_HOLDER = re.compile(
     rf"|\b(?P<b>{POST})\b[^,;?]{{0,60}}?\b(?:la ai|(?:ho )?ten (?:la )?gi)\b")
 
 
+# "Trưởng đoàn kiểm tra có những nhiệm vụ gì?": the duties of a post, not of a body.
+_POST_DUTIES = re.compile(
+    rf"(?:^|[,:]\s*)(?P<post>{POST}|thanh vien)\b[^,;?]{{0,60}}?\b(?:co (?:nhung )?(?:nhiem vu|trach nhiem)"
+    rf"|chiu trach nhiem|phu trach (?:nhung )?(?:viec|gi)|lam (?:nhung )?(?:viec )?gi|duoc giao)")
+
+
+def duties_post(folded: str) -> str:
+    """The post whose duties a question asks, folded ("truong doan"), or ""."""
+    found = _POST_DUTIES.search(folded)
+    return found.group("post") if found else ""
+
+
 def asked_post(folded: str) -> str:
     """The post whose holder a question asks: "ai là Trưởng Ban Chỉ đạo …" → "truong ban", "vị
     Giám đốc Sở đó tên là gì" → "giam doc". The answer is a person (or the office-holder who

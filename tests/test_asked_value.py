@@ -510,3 +510,28 @@ def test_a_task_quoted_with_its_field_cites_the_task_line_and_the_field_line(tmp
     assert "Sở Tài chính" in found[0].text  # the task's own line is quoted ...
     cited = [h.clause.text for h in found[0].hits]
     assert any("Sở Tài chính" in text for text in cited) and any("15/4/2026" in text for text in cited)  # ... and cited
+
+
+def test_the_duties_of_a_post_are_the_lines_that_give_that_post_its_work(tmp_path):
+    """"Trưởng đoàn có những nhiệm vụ gì?": the line "Ông … - Trưởng đoàn: …", not the Phó
+    Trưởng đoàn's."""
+    from types import SimpleNamespace
+
+    from assistant.answering.reading import Context
+    from assistant.answering.sentences import DutiesReader
+    from assistant.ingest.pipeline import read_plan
+    from assistant.question import duties_post
+    from assistant.text import fold
+
+    assert duties_post(fold("Theo KH 1105, Trưởng đoàn kiểm tra có những nhiệm vụ gì?")) == "truong doan"
+    assert duties_post(fold("Phó Trưởng ban chịu trách nhiệm gì?")) == "pho truong ban"
+    assert duties_post(fold("Sở Y tế có nhiệm vụ gì?")) == ""
+    path = tmp_path / "kh.txt"
+    path.write_text("KẾ HOẠCH\nKiểm tra vật liệu nổ\n\nI. THÀNH PHẦN ĐOÀN\n\n"
+                    "1. Ông Hoàng Văn A - Phó Trưởng đoàn: Chủ trì kiểm tra hồ sơ.\n\n"
+                    "2. Ông Nguyễn Văn B - Trưởng đoàn: Phụ trách chung; ký các văn bản của Đoàn.\n", encoding="utf-8")
+    plan = read_plan(path)
+    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
+    info = analyze("Trưởng đoàn kiểm tra có những nhiệm vụ gì?", [])
+    found = DutiesReader().read(Context(engine, info, [], ["nhiệm", "vụ"], [plan]), "duties")
+    assert found and "Phụ trách chung" in found[0].text and "Chủ trì kiểm tra hồ sơ" not in found[0].text

@@ -17,6 +17,7 @@ from assistant.answering.reading import Context, Finding
 from assistant.answering.records import same_unit
 from assistant.documents import Clause
 from assistant.extract.entities import bodies_named
+from assistant.question import duties_post
 from assistant.retrieval.hybrid import Hit
 from assistant.text import FAMILY_NAMES, FAMILY_NAMES_FOLDED, NATIONAL_MOTTO, fold, has_diacritics
 
@@ -318,6 +319,9 @@ class DutiesReader:
     slots = frozenset({"duties"})
 
     def read(self, context: Context, slot: str) -> list[Finding]:
+        post = "" if context.info.actor else duties_post(context.info.folded)
+        if post:
+            return self._post_duties(context, slot, post)
         actor = context.info.actor or self._actor_from_hits(context)
         if not actor:
             return []
@@ -344,6 +348,18 @@ class DutiesReader:
             score = max(coverage(context.words, c) for c in ranked)
             return [Finding(slot, f"{text} {marks}", [Hit(plan.source, c, 1.0) for c in ranked], max(score, 0.5),
                             self.name)]
+        return []
+
+    def _post_duties(self, context: Context, slot: str, post: str) -> list[Finding]:
+        """The lines that give a post its duties: "4.1. Ông Hoàng Văn Thuân - Trưởng đoàn: Phụ trách
+        chung; …" (the post whole, then a colon: a Phó Trưởng đoàn's line is not the Trưởng đoàn's)."""
+        pattern = re.compile(rf"{'' if post.startswith('pho ') else '(?<!pho )'}\b{post}\b[^:;.]{{0,30}}:\s*\S")
+        for plan in self._plans(context):
+            lines = [c for c in plan.clauses if pattern.search(fold(c.text))][:3]
+            if lines:
+                text = "; ".join(c.text.rstrip(" ;.") for c in lines)
+                marks = " ".join("{" + str(i) + "}" for i in range(len(lines)))
+                return [Finding(slot, f"{text} {marks}", [Hit(plan.source, c, 1.0) for c in lines], 0.5, self.name)]
         return []
 
     @staticmethod
