@@ -131,7 +131,9 @@ def _unmet_asks(engine, asks: list[str], sources: list[str], findings: list[Find
         own = [w for w in words[index] if fold(w) not in others]
         if not own or text_coverage(own, stated) >= 0.5:
             continue
-        extra += [f for f in _read_ask(engine, info) if f.text not in said]
+        new = [f for f in _read_ask(engine, info) if f.text not in said]
+        said |= {f.text for f in new}  # two unmet asks read to one sentence: said once
+        extra += new
     return extra
 
 
