@@ -374,19 +374,15 @@ def test_a_body_heading_frames_its_lines_outside_the_implementation_section():
 def test_the_line_after_an_assignment_carries_its_deadline(tmp_path):
     """"… giao Sở Tài chính chủ trì …" then "Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025":
     the date answers the deadline of that assignment though it repeats none of the question's words."""
-    from types import SimpleNamespace
-
     from assistant.answering.compose import _continues
     from assistant.answering.reading import Context
-    from assistant.ingest.pipeline import read_plan
     from assistant.retrieval.hybrid import Hit
 
     path = tmp_path / "tb.txt"
     path.write_text("THÔNG BÁO\nKết luận\n\n1. Giao Sở Tài chính chủ trì rà soát phương án cổ phần hóa.\n\n"
                     "Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025.\n\n"
                     "2. Giao Sở Nội vụ kiện toàn Ban Chỉ đạo.\n\nBáo cáo trước ngày 30/3/2025.\n", encoding="utf-8")
-    plan = read_plan(path)
-    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
+    plan, engine = _plan_and_engine(path)
     clause = {c.text[:12]: c for c in plan.clauses}
     lead = Finding("lead", "giao Sở Tài chính chủ trì {0}", [Hit(plan.source, clause["1. Giao Sở T"], 1.0)], 0.7, "sentence")
     after = Finding("deadline", "Hoàn thành … {0}", [Hit(plan.source, clause["Hoàn thành v"], 1.0)], 0.3, "sentence")
@@ -459,11 +455,8 @@ def test_a_units_duties_in_a_plan_that_assigns_by_table_are_the_rows_it_leads(tm
 def test_the_task_that_answered_one_slot_answers_the_others_from_its_heading(tmp_path):
     """"… thực hiện từ tháng nào đến tháng nào, ở đâu?": the place is the one under the same
     heading as the time that was found, though retrieval did not bring it."""
-    from types import SimpleNamespace
-
     from assistant.answering.reading import Context
     from assistant.answering.records import TaskReader
-    from assistant.ingest.pipeline import read_plan
     from assistant.retrieval.hybrid import Hit
 
     path = tmp_path / "kh.md"
@@ -473,10 +466,9 @@ def test_the_task_that_answered_one_slot_answers_the_others_from_its_heading(tmp
                     "- Số điểm quan trắc: 05 điểm.\n\n"
                     "### 2. Vùng nuôi tôm nước lợ\n\na. Thời gian thực hiện: Từ tháng 4 đến tháng 10.\n\n"
                     "b. Địa điểm, số điểm quan trắc\n\n- Địa điểm: Vùng nuôi tại phường Sông Cầu.\n", encoding="utf-8")
-    plan = read_plan(path)
+    plan, engine = _plan_and_engine(path)
     time_line = next(c for c in plan.clauses if "tháng 3" in c.text)
     other = next(c for c in plan.clauses if "tháng 4" in c.text)
-    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
     info = analyze("Quan trắc vùng nuôi tôm hùm thực hiện từ tháng nào đến tháng nào, ở đâu?", [])
     answered = [Finding("deadline", "Từ tháng 3 đến tháng 11 {0}", [Hit(plan.source, time_line, 1.0)], 0.8, "sentence")]
     hits = [Hit(plan.source, time_line, 1.0), Hit(plan.source, other, 0.5)]
@@ -488,20 +480,16 @@ def test_the_task_that_answered_one_slot_answers_the_others_from_its_heading(tmp
 def test_a_task_quoted_with_its_field_cites_the_task_line_and_the_field_line(tmp_path):
     """"Tổng hợp kết quả … gửi về Sở Tài chính — Thời gian hoàn thành: Trước ngày 15/4/2026": the
     answer quotes two lines of the plan, and each is cited."""
-    from types import SimpleNamespace
-
     from assistant.answering.reading import Context
     from assistant.answering.records import TaskReader, plan_tasks
-    from assistant.ingest.pipeline import read_plan
     from assistant.retrieval.hybrid import Hit
 
     path = tmp_path / "kh.md"
     path.write_text("# KẾ HOẠCH\n\nKiểm kê tài sản công\n\n## I. NHIỆM VỤ CỤ THỂ\n\n### 1. Ủy ban nhân dân các xã, phường\n\n"
                     "- Tổng hợp kết quả kiểm kê, báo cáo kết quả bằng văn bản gửi về Sở Tài chính.\n\n"
                     "- Thời gian hoàn thành: Trước ngày 15/4/2026.\n", encoding="utf-8")
-    plan = read_plan(path)
+    plan, engine = _plan_and_engine(path)
     task = next(t for t in plan_tasks(plan) if any(f.role == "time" for f in t.fields))
-    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
     info = analyze("UBND các xã, phường gửi báo cáo kết quả kiểm kê trước ngày nào?", [])
     task_line = next(c for c in plan.clauses if c.id == task.clause)
     context = Context(engine, info, [Hit(plan.source, task_line, 1.0)], ["kết", "quả", "kiểm", "kê"], [plan])
@@ -515,11 +503,8 @@ def test_a_task_quoted_with_its_field_cites_the_task_line_and_the_field_line(tmp
 def test_the_duties_of_a_post_are_the_lines_that_give_that_post_its_work(tmp_path):
     """"Trưởng đoàn có những nhiệm vụ gì?": the line "Ông … - Trưởng đoàn: …", not the Phó
     Trưởng đoàn's."""
-    from types import SimpleNamespace
-
     from assistant.answering.reading import Context
     from assistant.answering.sentences import DutiesReader
-    from assistant.ingest.pipeline import read_plan
     from assistant.question import duties_post
     from assistant.text import fold
 
@@ -530,8 +515,17 @@ def test_the_duties_of_a_post_are_the_lines_that_give_that_post_its_work(tmp_pat
     path.write_text("KẾ HOẠCH\nKiểm tra vật liệu nổ\n\nI. THÀNH PHẦN ĐOÀN\n\n"
                     "1. Ông Hoàng Văn A - Phó Trưởng đoàn: Chủ trì kiểm tra hồ sơ.\n\n"
                     "2. Ông Nguyễn Văn B - Trưởng đoàn: Phụ trách chung; ký các văn bản của Đoàn.\n", encoding="utf-8")
-    plan = read_plan(path)
-    engine = SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
+    plan, engine = _plan_and_engine(path)
     info = analyze("Trưởng đoàn kiểm tra có những nhiệm vụ gì?", [])
     found = DutiesReader().read(Context(engine, info, [], ["nhiệm", "vụ"], [plan]), "duties")
     assert found and "Phụ trách chung" in found[0].text and "Chủ trì kiểm tra hồ sơ" not in found[0].text
+
+
+def _plan_and_engine(path):
+    """A plan read from a file written by the test, and the least engine a reader asks for it."""
+    from types import SimpleNamespace
+
+    from assistant.ingest.pipeline import read_plan
+
+    plan = read_plan(path)
+    return plan, SimpleNamespace(plan=lambda source: plan if source == plan.source else None)
