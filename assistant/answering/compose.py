@@ -34,7 +34,8 @@ from assistant.plan_match import cards, reference_spans
 from assistant.retrieval.columns import plan_ids
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze, locality_words
 from assistant.retrieval.hybrid import Hit
-from assistant.text import fold
+from assistant.retrieval.marks import restore_marks, words_of
+from assistant.text import fold, has_diacritics
 
 NOT_FOUND_VI = "Không tìm thấy thông tin này trong các kế hoạch."
 NOT_FOUND_EN = "Not found: the plans do not state this."
@@ -103,6 +104,14 @@ def compose(engine, question: str, plan: str | None = None) -> Answer:
     return replace(answer, answer=note + answer.answer) if note else answer
 
 
+def _search_text(info: QuestionInfo, scope: list[Plan]) -> str:
+    """The retrieval query; typed without diacritics, with them put back from the plans it names
+    (few: the words of every plan indexed would cost more than they tell)."""
+    if info.english or not info.sources or len(scope) > 3 or has_diacritics(info.query):
+        return info.query
+    return restore_marks(info.query, words_of(scope))
+
+
 def _ask_info(engine, ask: str, sources: list[str]) -> QuestionInfo:
     """One ask of a compound question, within the plans the whole question named."""
     info = analyze(ask, engine.plans, None if sources else engine.plan_evidence(ask))
@@ -142,7 +151,7 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
     to put before them and the clauses retrieved; or a whole answer (a comparison, a unit the
     plan never names)."""
     scope = [p for p in engine.plans if p.source in info.sources] if info.sources else list(engine.plans)
-    hits = engine.retrieve(info.query, k=12, sources=info.sources or None)
+    hits = engine.retrieve(_search_text(info, scope), k=12, sources=info.sources or None)
     if not hits:
         return _not_found(info, hits)
     if info.post and info.sources:
