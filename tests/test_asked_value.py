@@ -521,6 +521,28 @@ def test_the_duties_of_a_post_are_the_lines_that_give_that_post_its_work(tmp_pat
     assert found and "Phụ trách chung" in found[0].text and "Chủ trì kiểm tra hồ sơ" not in found[0].text
 
 
+def test_a_unit_no_body_pattern_knows_is_a_unit_by_its_place_among_unit_headings(tmp_path):
+    """"Thành đoàn … có nhiệm vụ gì?": no pattern of bodies names "Thành đoàn", but its heading
+    stands among the headings of Sở and Công an; its lines are its duties. A heading among topic
+    headings ("2. Mục đích") is no unit."""
+    from assistant.answering.reading import Context
+    from assistant.answering.sentences import DutiesReader, unit_headings
+
+    path = tmp_path / "kh.txt"
+    path.write_text("KẾ HOẠCH\nTổ chức lễ hội\n\nI. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\nQuảng bá di sản.\n\n"
+                    "2. Yêu cầu\n\nTiết kiệm.\n\n3. Nội dung\n\nLễ khai mạc.\n\n"
+                    "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Văn hóa và Thể thao\n\nChủ trì tổ chức lễ hội.\n\n"
+                    "2. Công an tỉnh\n\nBảo đảm an ninh trật tự.\n\n3. Tỉnh đoàn thanh niên\n\n"
+                    "Huy động đoàn viên đón tiếp đại biểu.\n\n4. Sở Y tế\n\nBảo đảm y tế.\n", encoding="utf-8")
+    plan, engine = _plan_and_engine(path)
+    names = unit_headings(plan)
+    assert "Tỉnh đoàn thanh niên" in names and "Sở Y tế" in names
+    assert not {"Mục đích", "Yêu cầu", "Nội dung"} & set(names)
+    info = analyze("Tỉnh đoàn thanh niên có nhiệm vụ gì?", [])
+    found = DutiesReader().read(Context(engine, info, [], ["nhiệm", "vụ"], [plan]), "duties")
+    assert found and "đón tiếp đại biểu" in found[0].text and "an ninh" not in found[0].text
+
+
 def _plan_and_engine(path):
     """A plan read from a file written by the test, and the least engine a reader asks for it."""
     from types import SimpleNamespace

@@ -322,7 +322,7 @@ class DutiesReader:
         post = "" if context.info.actor else duties_post(context.info.folded)
         if post:
             return self._post_duties(context, slot, post)
-        actor = context.info.actor or self._actor_from_hits(context)
+        actor = context.info.actor or self._actor_from_headings(context) or self._actor_from_hits(context)
         if not actor:
             return []
         for plan in self._plans(context):
@@ -369,6 +369,15 @@ class DutiesReader:
         return [p for p in (context.plan(s) for s in sources) if p is not None]
 
     @staticmethod
+    def _actor_from_headings(context: Context) -> str:
+        """"Thành đoàn Hà Nội có nhiệm vụ gì?": a unit no pattern of bodies knows, named by the
+        question as one of the plan's unit headings (the longest such name the question holds)."""
+        question = _spaced(context.info.text)
+        names = [name for plan in DutiesReader._plans(context)[:1] for name in unit_headings(plan)
+                 if _spaced(name) in question]
+        return max(names, key=len, default="")
+
+    @staticmethod
     def _actor_from_hits(context: Context) -> str:
         for hit in context.hits[:3]:
             actor = actor_of(hit.clause)
@@ -401,6 +410,28 @@ def _introduced(plan, heading: Clause) -> list[Clause]:
             break
         lines.append(clause)
     return lines
+
+
+def _spaced(text: str) -> str:
+    """Folded words between single spaces, padded: a phrase found in it is found whole."""
+    return " " + " ".join(re.findall(r"[^\W_]+", fold(text))) + " "
+
+
+def unit_headings(plan) -> list[str]:
+    """Names of the headings that stand for units: the headings of a section whose headings are,
+    for at least half, bodies a pattern knows ("5. Công an thành phố", "6. Bộ Tư lệnh Thủ đô",
+    "7. Thành đoàn Hà Nội", "8. Sở Xây dựng": the seventh is a unit by its place among them)."""
+    groups: dict[str, list[str]] = {}
+    for clause in plan.clauses:
+        if clause.kind in _HEADING_KINDS:
+            parent = clause.id.rsplit(".", 1)[0] if "." in clause.id else ""
+            groups.setdefault(parent, []).append(_heading_name(clause.text))
+    out = []
+    for names in groups.values():
+        named = [n for n in names if 0 < len(n.split()) <= 12]
+        if len(named) >= 3 and sum(bool(bodies_named(n)) for n in named) * 2 >= len(named):
+            out += [n for n in named if len(n.split()) >= 2]
+    return out
 
 
 def _heading_name(text: str) -> str:
