@@ -46,8 +46,30 @@ def split_parts(text: str) -> list[str]:
                 and (text[i] == ";" or not text[max(0, i - 2):i].isdigit()))
 
     bounds = [0, *(c + 1 for c in top_level_cuts(text, ends_part)), len(text)]
-    parts = [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
-    return [p for p in parts if len(p) > 2]
+    parts = [p for p in (text[a:b].strip() for a, b in zip(bounds, bounds[1:])) if len(p) > 2]
+    return _joined_subjects(parts)
+
+
+# The execution article of a decision or a directive: "Chánh Văn phòng UBND tỉnh; Giám đốc các
+# Sở …; Chủ tịch UBND các xã … chịu trách nhiệm thi hành Quyết định này." Its ';' separate the
+# subjects of one predicate, not statements: cut there, the first subjects would be lost.
+_EXECUTION = re.compile(r"\b(?:chiu|co) trach nhiem (?:thi hanh|thuc hien|trien khai)\b")
+
+
+def _joined_subjects(parts: list[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []  # short parts without a predicate of their own, waiting for one
+    for part in parts:
+        if _EXECUTION.search(fold(part)) and run:
+            out.append("; ".join([*(p.rstrip(" ;") for p in run), part]))
+            run = []
+            continue
+        if part.endswith(";") and ":" not in part and len(part.split()) <= 25:
+            run.append(part)
+            continue
+        out += run + [part]
+        run = []
+    return out + run
 
 
 def actor_of(clause: Clause) -> str:
