@@ -177,6 +177,22 @@ def test_a_flat_directive_frames_bullets_by_the_lead_above_them(tmp_path):
     assert lead_frame(plan, by_text["Kiện toàn tổ chức bộ máy."]) == "Sở Nội vụ"
 
 
+def test_a_lead_whose_colon_a_scan_lost_frames_its_lines_when_it_names_a_body(tmp_path):
+    """"2. Giám đốc Sở Giao thông vận tải" without its colon still leads the lines below it; a bare
+    numbered topic line ("3. Thời gian thực hiện") does not."""
+    from assistant.answering.parts import lead_frame
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "ct.txt"
+    path.write_text("CHỈ THỊ\nVề an toàn cầu mùa mưa bão\n\n"
+                    "2. Giám đốc Sở Giao thông vận tải\n\nHướng dẫn các địa phương triển khai.\n\n"
+                    "3. Thời gian thực hiện\n\nTrong mùa mưa bão năm 2024.\n", encoding="utf-8")
+    plan = read_plan(path)
+    by_text = {c.text: c for c in plan.clauses}
+    assert lead_frame(plan, by_text["Hướng dẫn các địa phương triển khai."]) == "Giám đốc Sở Giao thông vận tải"
+    assert lead_frame(plan, by_text["Trong mùa mưa bão năm 2024."]) == ""
+
+
 def test_a_reader_without_the_value_asked_gives_way_to_one_with_it(monkeypatch):
     """"… họp giao ban định kỳ bao lâu một lần": a reporting line that states no period must not
     win over a sentence that does, though reporting lines are preferred when both have one."""

@@ -102,6 +102,14 @@ def _names_one_body(name: str) -> bool:
     return span is not None and span[1] >= len(src.rstrip())
 
 
+def _bodies_in(text: str) -> list[str]:
+    from assistant.extract.entities import bodies_named
+
+    return bodies_named(text)
+
+
+# "2. Giám đốc Sở Giao thông vận tải" alone on its line: a lead whose colon a scan lost.
+_BARE_LEAD_LINE = re.compile(r"^\s*(?:[a-zđ]|\d+(?:\.\d+)*|[IVX]+)[.)]\s*(?P<lead>[^:;.]{3,80}?)\s*$")
 _LEAD_LINE = re.compile(r"^\s*(?:[a-zđ]|\d+(?:\.\d+)*|[IVX]+)[.)]\s*(?P<lead>[^:;.]{3,80}):\s*$")
 
 
@@ -121,8 +129,10 @@ def lead_frame(plan, clause: Clause, positions: dict[str, dict[str, int]] | None
         if previous.path:
             return ""
         if previous.kind in {"item", "letter"}:
-            found = _LEAD_LINE.match(previous.text)
-            return found.group("lead").strip() if found else ""
+            found = _LEAD_LINE.match(previous.text) or _BARE_LEAD_LINE.match(previous.text)
+            lead = found.group("lead").strip() if found else ""
+            # Without its colon (a scan drops it) the lead must be a body's name, not a topic.
+            return lead if found and (found.re is _LEAD_LINE or _bodies_in(lead)) else ""
         if previous.kind not in {"bullet", "paragraph"}:
             return ""
     return ""
