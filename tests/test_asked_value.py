@@ -193,6 +193,28 @@ def test_a_lead_whose_colon_a_scan_lost_frames_its_lines_when_it_names_a_body(tm
     assert lead_frame(plan, by_text["Trong mùa mưa bão năm 2024."]) == ""
 
 
+def test_a_section_the_question_names_brings_its_lines_whatever_retrieval_ranked(tmp_path):
+    """"… đối tượng thực hiện kiểm kê báo cáo kết quả cho ai?" names "1.5. Trách nhiệm của đối tượng
+    thực hiện kiểm kê" (what they do), not "2. Đối tượng thực hiện kiểm kê" (who they are), nor a
+    part of the plan ("V. TỔ CHỨC THỰC HIỆN KẾ HOẠCH") by a stock phrase."""
+    from assistant.answering.compose import _section_named
+
+    path = tmp_path / "kh.txt"
+    path.write_text("KẾ HOẠCH\nTổng kiểm kê tài sản công\n\nI. PHẠM VI\n\n1. Phạm vi kiểm kê\n\nTài sản công.\n\n"
+                    "2. Đối tượng thực hiện kiểm kê:\n\nCác cơ quan, đơn vị sử dụng tài sản.\n\n"
+                    "II. TỔ CHỨC THỰC HIỆN KẾ HOẠCH\n\n1. Nhiệm vụ cụ thể\n\n1.1. Trưởng Ban Chỉ đạo\n\nPhụ trách chung.\n\n"
+                    "1.2. Trách nhiệm của đối tượng thực hiện kiểm kê:\n\n- Thành lập Tổ kiểm kê.\n\n"
+                    "- Báo cáo kết quả kiểm kê cho cơ quan quản lý cấp trên.\n", encoding="utf-8")
+    plan, _ = _plan_and_engine(path)
+    info = analyze("Đối tượng thực hiện kiểm kê báo cáo kết quả cho ai?", [plan])
+    info.sources = [plan.source]
+    lines = [h.clause.text for h in _section_named(info, plan)]
+    assert any("cấp trên" in line for line in lines) and not any("sử dụng tài sản" in line for line in lines)
+    info = analyze("Ai chủ trì để tổ chức thực hiện kế hoạch?", [plan])
+    info.sources = [plan.source]
+    assert _section_named(info, plan) == []
+
+
 def test_a_reader_without_the_value_asked_gives_way_to_one_with_it(monkeypatch):
     """"… họp giao ban định kỳ bao lâu một lần": a reporting line that states no period must not
     win over a sentence that does, though reporting lines are preferred when both have one."""

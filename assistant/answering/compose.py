@@ -25,6 +25,7 @@ from assistant.answering.parts import Citations
 from assistant.answering.reading import Context, Finding
 from assistant.answering.references import ReferenceReader
 from assistant.answering.statements import StatementReader
+from assistant.extract.entities import bodies_named
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
 from assistant.answering.sentences import (DATE, DURATION, PERIODIC, SLOT_EVIDENCE, TOTAL_ASKED, DutiesReader, SentenceReader,
                                            TableValueReader,
@@ -156,6 +157,9 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
         return _not_found(info, hits)
     if info.post and info.sources:
         hits = _post_holders(info.post, scope) + [h for h in hits if not _holds_post(h.clause.text, info.post)]
+    elif len(scope) == 1 and info.sources:
+        named = _section_named(info, scope[0])
+        hits = named + [h for h in hits if all(h.clause.id != n.clause.id for n in named)]
     words = _without_actor(content_words(info, scope if info.sources else []), info.actor)
     if info.compare and len(info.sources) != 1:
         return _compare(engine, info, words) or _not_found(info, hits)
@@ -309,6 +313,39 @@ def _holds_post(text: str, post: str) -> bool:
         if person_name(window_src) is not None or _HOLDER_TITLE.search(rest_low):
             return True
     return False
+
+
+# "Trách nhiệm của …", "Nhiệm vụ của …": what a heading says of the one it names.
+_HEADINGS = {"section", "article", "item", "subitem", "subsubitem", "letter"}
+_HEADING_FRAME = re.compile(r"^(?:trach nhiem|nhiem vu|trach nhiem va nhiem vu|nhiem vu va trach nhiem) cua\s+")
+_SECTION_LINES = 8
+
+
+def _section_named(info: QuestionInfo, plan: Plan) -> list[Hit]:
+    """"… đối tượng thực hiện kiểm kê phải thành lập Tổ kiểm kê trước ngày nào?": the question names
+    a heading of the plan ("1.5. Trách nhiệm của đối tượng thực hiện kiểm kê") by four words or
+    more (three are a stock title: "… để tổ chức thực hiện kế hoạch" names no section); the lines
+    under it are where the fact is stated, wherever retrieval ranked them. A unit's heading is
+    left to the readers of its actor."""
+    # The words that name the plan ("Kế hoạch tổng kiểm kê tài sản công") name no section of it.
+    question = " " + " ".join(re.findall(r"[^\W_]+", fold(info.query or info.text))) + " "
+    best, best_rank = None, (0, False)
+    for clause in plan.clauses:
+        if clause.kind not in _HEADINGS or clause.kind == "section":  # a part ("V. TỔ CHỨC THỰC HIỆN") is no section of one fact
+            continue
+        name = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", fold(clause.text)).split(":")[0]
+        words = re.findall(r"[^\W_]+", _HEADING_FRAME.sub("", name.strip()))
+        # Between "2. Đối tượng thực hiện kiểm kê:" (who they are) and "1.5. Trách nhiệm của đối
+        # tượng thực hiện kiểm kê" (what they do), a question of what is done asks the second.
+        rank = (len(words), _HEADING_FRAME.match(name.strip()) is not None)
+        if len(words) >= 4 and rank > best_rank and f" {' '.join(words)} " in question \
+                and not bodies_named(clause.text):  # a unit's heading: the actor's readers read it
+            best, best_rank = clause, rank
+    if best is None:
+        return []
+    below = [c for c in plan.clauses if c.id != best.id and c.id.startswith(best.id)
+             and c.id[len(best.id):len(best.id) + 1] in "-."]
+    return [Hit(plan.source, c, 1.0) for c in below[:_SECTION_LINES]]
 
 
 def _post_holders(post: str, plans) -> list[Hit]:
