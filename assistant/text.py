@@ -305,6 +305,7 @@ def expand_query_abbreviations(text: str, keep: bool = True) -> str:
 # vocabulary is kept in data/en_vi_terms.tsv (written from the language, not from any plan); the
 # entries below were added while reading English questions and win where both have a key.
 _GLOSSARY = Path(__file__).resolve().parent / "data" / "en_vi_terms.tsv"
+_GENERAL_GLOSSARY = Path(__file__).resolve().parent / "data" / "en_vi_terms_general.tsv"
 
 
 def _glossary_terms(path: Path = _GLOSSARY) -> dict[str, str]:
@@ -400,10 +401,22 @@ _HAND_TERMS: dict[str, str] = {
     "quality": "chất lượng", "maintenance": "bảo trì", "control": "kiểm soát", "article": "điều",
     "submission": "tờ trình", "proposal": "đề nghị", "request": "đề nghị",
 }
-ENGLISH_TERMS: dict[str, str] = {**_glossary_terms(), **_HAND_TERMS}
+# The administrative glossary, then the general vocabulary of plans (no key of one repeats the
+# other); the hand-kept terms win over both.
+ENGLISH_TERMS: dict[str, str] = {**_glossary_terms(_GENERAL_GLOSSARY), **_glossary_terms(), **_HAND_TERMS}
+
+
 def _terms_pattern(terms: dict[str, str]) -> re.Pattern[str]:
-    return re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in terms), key=len, reverse=True)) + r")(?:e?s)?\b",
-                      re.IGNORECASE)
+    """Each term, longest first, with its plural: -s, -es, and -ies for a final -y ("facilities")."""
+    keys = sorted(terms, key=len, reverse=True)
+    alternatives = [re.escape(k) + (r"|" + re.escape(k[:-1]) + "(?=ies)" if k.endswith("y") else "") for k in keys]
+    return re.compile(r"\b(" + "|".join(alternatives) + r")(?:ies|e?s)?\b", re.IGNORECASE)
+
+
+def _term_key(found: str) -> str:
+    """The glossary key of a term as matched: "facilit" (of "facilities") is "facility"."""
+    key = found.lower()
+    return key if key in ENGLISH_TERMS or key in _HAND_TERMS else key + "y"
 
 
 _ENGLISH = _terms_pattern(ENGLISH_TERMS)
@@ -417,7 +430,7 @@ def translate_english_terms(text: str) -> str:
     staff do mix into Vietnamese ("smartphone", "wifi")."""
     english = looks_english(text)
     terms, pattern = (ENGLISH_TERMS, _ENGLISH) if english else (_HAND_TERMS, _ENGLISH_HAND)
-    return pattern.sub(lambda m: f"{m.group(0)} ({terms[m.group(1).lower()]})", text)
+    return pattern.sub(lambda m: f"{m.group(0)} ({terms[_term_key(m.group(1))]})", text)
 
 
 def looks_english(text: str) -> bool:

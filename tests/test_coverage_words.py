@@ -66,6 +66,9 @@ def test_the_glossary_file_gives_every_rendering_and_only_english_questions_use_
     assert _glossary_terms(glossary) == {"safeguard": "bảo đảm đảm bảo", "social insurance": "bảo hiểm xã hội"}
     # The shipped glossary reaches an English question ...
     assert "(thủy sản)" in translate_english_terms("Which agency monitors the fishery zones of the plan?")
+    # ... with the general vocabulary of plans beside the administrative terms, plurals in -ies too ...
+    translated = translate_english_terms("How many sampling rounds do the facilities of the lobster farms get?")
+    assert "(lấy mẫu)" in translated and "facilities (cơ sở" in translated and "(tôm hùm)" in translated
     # ... and not a Vietnamese one typed without marks, whose syllables can spell English words.
     assert translate_english_terms("ty le lap day khu cong nghiep dat bao nhieu?") == \
         "ty le lap day khu cong nghiep dat bao nhieu?"
