@@ -82,3 +82,17 @@ def test_a_date_read_from_the_stamp_cites_the_date_line_beside_it():
     # a date line of another month does not corroborate the stamp, and is not cited
     clauses[2] = Clause("0-3", "paragraph", "Số: 44 /CT-UBND Quảng Ngãi, ngày/1} tháng 8 năm 2024", (), (0, 0))
     assert [c.id for c in _field(plan, "issue_date")[1]] == ["0-2"]
+
+
+def test_a_recipient_is_cited_from_the_closing_block_not_from_a_body_line_that_holds_its_letters():
+    """"Bộ Khoa học và Công nghệ" is spelled, spaces aside, inside "cán bộ khoa học và công nghệ"
+    of the body: the recipients' citation is the "Nơi nhận" line."""
+    from assistant.answering.metadata import _field
+    from assistant.documents import Clause, Plan, PlanMetadata
+
+    lines = [("0-1", "Tăng cường đội ngũ cán bộ khoa học và công nghệ cấp cơ sở."), ("Z-1", "Nơi nhận:"),
+             ("Z-2", "Bộ Khoa học và Công nghệ;"), ("Z-3", "Lưu: VT.")]
+    clauses = [Clause(cid, "paragraph", text, (), (0, 0)) for cid, text in lines]
+    plan = Plan("ct.doc", PlanMetadata(recipients=["Bộ Khoa học và Công nghệ"]), clauses)
+    value, cited = _field(plan, "recipients")
+    assert value == "Bộ Khoa học và Công nghệ" and [c.id for c in cited] == ["Z-2"]

@@ -51,10 +51,15 @@ def _date_as_written(plan: Plan) -> tuple[str, list[Clause]]:
     return "", []
 
 
-def _clause_containing(plan: Plan, needle: str) -> Clause | None:
-    """The clause a metadata value was read from (spaces ignored: the scan has "9g /KH-UBND")."""
+def _clause_containing(plan: Plan, needle: str, closing_first: bool = False) -> Clause | None:
+    """The clause a metadata value was read from (spaces ignored: the scan has "9g /KH-UBND").
+    `closing_first`: a value of the closing block (a recipient) is looked for there before the
+    body, where "cán bộ khoa học và công nghệ" holds "Bộ Khoa học và Công nghệ" once spaces go."""
     key = re.sub(r"\s+", "", fold(needle))[:60]
-    return next((c for c in plan.clauses if key and key in re.sub(r"\s+", "", fold(c.text))), None)
+    clauses = plan.clauses
+    if closing_first:
+        clauses = [c for c in clauses if c.id.startswith("Z")] + [c for c in clauses if not c.id.startswith("Z")]
+    return next((c for c in clauses if key and key in re.sub(r"\s+", "", fold(c.text))), None)
 
 
 def _restating(plan: Plan, cited: list[Clause]) -> Clause | None:
@@ -120,7 +125,8 @@ def _field(plan: Plan, slot: str) -> tuple[str, list[Clause]]:
         return (meta.urgency, [clause]) if clause else ("", [])
     values = {"recipients": meta.recipients, "addressees": meta.addressees, "basis": meta.parent_documents,
               "replaces": meta.replaces}[slot]
-    clauses = [c for c in (_clause_containing(plan, v) for v in values[:6]) if c is not None]
+    clauses = [c for c in (_clause_containing(plan, v, closing_first=slot == "recipients") for v in values[:6])
+               if c is not None]
     return ("; ".join(values), clauses) if values and clauses else ("", [])
 
 
