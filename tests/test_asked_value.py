@@ -140,6 +140,25 @@ def test_a_body_of_the_kind_asked_answers_whatever_its_verb(tmp_path):
     assert found and "Sở Công Thương" in found[0].text
 
 
+def test_a_line_under_a_unit_heading_answers_which_body_does_it(tmp_path):
+    """"Which body is tasked with bomb and mine clearance?": "6. Bộ Tư lệnh Thủ đô" / "Thực hiện rà
+    phá bom mìn" — the line's verb is no lead cue, its heading names the unit."""
+    from assistant.answering.coverage import content_words
+    from assistant.answering.reading import Context
+    from assistant.answering.sentences import SentenceReader
+    from assistant.retrieval.hybrid import Hit
+
+    path = tmp_path / "kh.txt"
+    path.write_text("KẾ HOẠCH\nTổ chức lễ hội\n\nV. TỔ CHỨC THỰC HIỆN\n\n5. Công an thành phố\n\n"
+                    "Bảo đảm an ninh trật tự tại các điểm diễn ra sự kiện.\n\n6. Bộ Tư lệnh Thủ đô\n\n"
+                    "Thực hiện rà phá bom mìn tại các điểm diễn ra sự kiện.\n", encoding="utf-8")
+    plan, engine = _plan_and_engine(path)
+    info = analyze("Đơn vị nào rà phá bom mìn tại các điểm diễn ra sự kiện?", [plan])
+    hits = [Hit(plan.source, c, 1.0) for c in plan.clauses if c.text.startswith(("Thực hiện", "Bảo đảm"))]
+    found = SentenceReader().read(Context(engine, info, hits, content_words(info, [plan]), [plan]), "lead")
+    assert found and found[0].text.startswith("Bộ Tư lệnh Thủ đô") and "bom mìn" in found[0].text
+
+
 @pytest.mark.parametrize("text, acts", [
     ("Sở Tài chính tổng hợp kết quả kiểm kê, báo cáo Bộ Tài chính", True),
     ("Báo cáo kết quả bằng văn bản gửi về Sở Tài chính", False),

@@ -241,7 +241,12 @@ class SentenceReader:
             heading = fold(" ".join((*hit.clause.path, lead)))
             evidence = has_evidence(slot, folded) or (year_will_do and re.search(DATE, folded)) \
                 or (lasting and re.search(DURATION, folded)) or (slot == "place" and names_place(part))
-            # A unit's duties under its lead ("e) Sở Tài chính:") answer who does them.
+            # A unit's duties under its lead ("e) Sở Tài chính:") answer who does them; so do the
+            # lines under a unit's heading ("6. Bộ Tư lệnh Thủ đô" / "Thực hiện rà phá bom mìn"):
+            # the work is that unit's, whatever verb the line uses.
+            if slot == "lead" and not lead and not has_evidence(slot, folded):
+                unit = actor_of(hit.clause)
+                lead = unit if unit and bodies_named(unit) else ""
             by_body = not evidence and ((body_kind is not None and names_body_of(part, body_kind))
                                         or (slot == "lead" and bool(lead) and bool(bodies_named(lead))))
             evidence = evidence or by_body
