@@ -20,6 +20,7 @@ from assistant.documents import Plan
 from assistant.extract.common import twin
 from assistant.answering.asks import split_asks
 from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage, text_coverage
+from assistant.answering.labels import LabelReader
 from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
 from assistant.answering.reading import Context, Finding
@@ -43,6 +44,7 @@ NOT_FOUND_EN = "Not found: the plans do not state this."
 
 _metadata, _reporting, _tasks = MetadataReader(), ReportingReader(), TaskReader()
 _sentence, _table, _duties = SentenceReader(), TableValueReader(), DutiesReader()
+_label = LabelReader()
 _reference, _statement = ReferenceReader(), StatementReader()
 # Readers per slot, most specific first: the first that finds something answers the slot.
 READERS = {
@@ -60,10 +62,10 @@ READERS = {
     "contact": (_sentence,),
     "effective": (_statement, _sentence),
     "person": (_sentence,),
-    "general": (_sentence,),
+    "general": (_label, _sentence),
 }
 # The least a finding of each reader must cover of the question to count.
-MIN_SCORE = {"metadata": 0.0, "reference": 0.0, "statement": 0.0, "reporting": 0.2, "tasks": 0.3, "table": 0.4, "duties": 0.3, "sentence": MIN_COVERAGE}
+MIN_SCORE = {"label": 0.0, "metadata": 0.0, "reference": 0.0, "statement": 0.0, "reporting": 0.2, "tasks": 0.3, "table": 0.4, "duties": 0.3, "sentence": MIN_COVERAGE}
 # A slot already answered by a chosen sentence that states it plainly is not asked again.
 _STATES = {"lead": r"\bchu tri\b|\bdau moi\b|\bphu trach\b", "coordinate": r"\bphoi hop\b",
            "report": r"\bbao cao\b|\bgui\b", "deadline": DATE, "place": r"\bdia diem\b",
