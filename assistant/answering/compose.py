@@ -28,7 +28,8 @@ from assistant.answering.references import ReferenceReader
 from assistant.answering.statements import StatementReader
 from assistant.extract.entities import bodies_named
 from assistant.answering.records import ReportingReader, TaskReader, unit_words
-from assistant.answering.sentences import (DATE, DURATION, PERIODIC, SLOT_EVIDENCE, TOTAL_ASKED, DutiesReader, SentenceReader,
+from assistant.answering.sentences import (DATE, DURATION, HEADING_KINDS, PERIODIC, SLOT_EVIDENCE, TOTAL_ASKED, DutiesReader,
+                                           SentenceReader,
                                            TableValueReader,
                                            asked_unit, has_evidence, has_quantity,
                                            has_quantity_of, person_name)
@@ -318,7 +319,6 @@ def _holds_post(text: str, post: str) -> bool:
 
 
 # "Trách nhiệm của …", "Nhiệm vụ của …": what a heading says of the one it names.
-_HEADINGS = {"section", "article", "item", "subitem", "subsubitem", "letter"}
 _HEADING_FRAME = re.compile(r"^(?:trach nhiem|nhiem vu|trach nhiem va nhiem vu|nhiem vu va trach nhiem) cua\s+")
 _SECTION_LINES = 8
 
@@ -333,7 +333,8 @@ def _section_named(info: QuestionInfo, plan: Plan) -> list[Hit]:
     question = " " + " ".join(re.findall(r"[^\W_]+", fold(info.query or info.text))) + " "
     best, best_rank = None, (0, False)
     for clause in plan.clauses:
-        if clause.kind not in _HEADINGS or clause.kind == "section":  # a part ("V. TỔ CHỨC THỰC HIỆN") is no section of one fact
+        # A part ("V. TỔ CHỨC THỰC HIỆN") is no section of one fact.
+        if clause.kind not in HEADING_KINDS or clause.kind == "section":
             continue
         name = re.sub(r"^\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*", "", fold(clause.text)).split(":")[0]
         words = re.findall(r"[^\W_]+", _HEADING_FRAME.sub("", name.strip()))

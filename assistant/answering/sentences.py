@@ -313,7 +313,7 @@ class TableValueReader:
         return []
 
 
-_HEADING_KINDS = {"section", "article", "item", "subitem", "subsubitem", "letter"}
+HEADING_KINDS = {"section", "article", "item", "subitem", "subsubitem", "letter"}
 
 
 class DutiesReader:
@@ -333,7 +333,7 @@ class DutiesReader:
         for plan in self._plans(context):
             # A heading that names the unit ("c) Sở Khoa học và Công nghệ:"), not a long item that
             # mentions it ("b) Các sở … theo hướng dẫn của Sở Khoa học và Công nghệ; …").
-            heading = next((c for c in plan.clauses if c.kind in _HEADING_KINDS
+            heading = next((c for c in plan.clauses if c.kind in HEADING_KINDS
                             and same_unit(actor, _heading_name(c.text))
                             and len(_heading_name(c.text).split()) <= len(actor.split()) + 4), None)
             lines: list[Clause] = []
@@ -411,7 +411,7 @@ def _introduced(plan, heading: Clause) -> list[Clause]:
     start = plan.clauses.index(heading) + 1
     lines = []
     for clause in plan.clauses[start:]:
-        if clause.kind in _HEADING_KINDS or clause.id.startswith("Z") or clause.kind == "title":
+        if clause.kind in HEADING_KINDS or clause.id.startswith("Z") or clause.kind == "title":
             break
         lines.append(clause)
     return lines
@@ -428,7 +428,7 @@ def unit_headings(plan) -> list[str]:
     "7. Thành đoàn Hà Nội", "8. Sở Xây dựng": the seventh is a unit by its place among them)."""
     groups: dict[str, list[str]] = {}
     for clause in plan.clauses:
-        if clause.kind in _HEADING_KINDS:
+        if clause.kind in HEADING_KINDS:
             parent = clause.id.rsplit(".", 1)[0] if "." in clause.id else ""
             groups.setdefault(parent, []).append(_heading_name(clause.text))
     out = []
