@@ -1,13 +1,11 @@
 """Reader of labelled lines ("6. Phương pháp kiểm tra: …") for "<noun> nào/gì" questions."""
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from assistant.answering.labels import LabelReader, asked_noun
 from assistant.answering.reading import Context
-from assistant.ingest.pipeline import read_plan
 from assistant.question import analyze
 from assistant.text import fold
+from tests.test_asked_value import _plan_and_engine
 
 
 def test_the_noun_asked_is_the_one_before_nao_or_gi():
@@ -22,8 +20,7 @@ def test_the_line_labelled_by_the_noun_answers_and_another_label_does_not(tmp_pa
     path.write_text("SỞ CÔNG THƯƠNG\n\nV/v kiểm tra nghiệm thu kho\n\n1. Thời gian kiểm tra: Ngày 29/5/2026.\n\n"
                     "2. Địa điểm: Tại hiện trường công trình.\n\n"
                     "3. Phương pháp kiểm tra: Đối chiếu hồ sơ; quan sát trực quan tại hiện trường.\n", encoding="utf-8")
-    plan = read_plan(path)
-    engine = SimpleNamespace(plan=lambda source: plan)
+    plan, engine = _plan_and_engine(path)
     info = analyze("Đoàn kiểm tra nghiệm thu bằng phương pháp nào?", [plan])
     info.sources = [plan.source]
     found = LabelReader().read(Context(engine, info, [], ["đoàn", "phương", "pháp"], [plan]), "general")

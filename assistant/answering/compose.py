@@ -31,7 +31,7 @@ from assistant.answering.records import ReportingReader, TaskReader, unit_words
 from assistant.answering.sentences import (DATE, DURATION, HEADING_KINDS, PERIODIC, SLOT_EVIDENCE, TOTAL_ASKED, DutiesReader,
                                            SentenceReader,
                                            TableValueReader,
-                                           asked_unit, has_evidence, has_quantity,
+                                           asked_unit, has_evidence, has_quantity, lines_under, spaced,
                                            has_quantity_of, person_name)
 from assistant.plan_match import cards, reference_spans
 from assistant.retrieval.columns import plan_ids
@@ -330,7 +330,7 @@ def _section_named(info: QuestionInfo, plan: Plan) -> list[Hit]:
     under it are where the fact is stated, wherever retrieval ranked them. A unit's heading is
     left to the readers of its actor."""
     # The words that name the plan ("Kế hoạch tổng kiểm kê tài sản công") name no section of it.
-    question = " " + " ".join(re.findall(r"[^\W_]+", fold(info.query or info.text))) + " "
+    question = spaced(info.query or info.text)
     best, best_rank = None, (0, False)
     for clause in plan.clauses:
         # A part ("V. TỔ CHỨC THỰC HIỆN") is no section of one fact.
@@ -341,14 +341,12 @@ def _section_named(info: QuestionInfo, plan: Plan) -> list[Hit]:
         # Between "2. Đối tượng thực hiện kiểm kê:" (who they are) and "1.5. Trách nhiệm của đối
         # tượng thực hiện kiểm kê" (what they do), a question of what is done asks the second.
         rank = (len(words), _HEADING_FRAME.match(name.strip()) is not None)
-        if len(words) >= 4 and rank > best_rank and f" {' '.join(words)} " in question \
+        if len(words) >= 4 and rank > best_rank and spaced(" ".join(words)) in question \
                 and not bodies_named(clause.text):  # a unit's heading: the actor's readers read it
             best, best_rank = clause, rank
     if best is None:
         return []
-    below = [c for c in plan.clauses if c.id != best.id and c.id.startswith(best.id)
-             and c.id[len(best.id):len(best.id) + 1] in "-."]
-    return [Hit(plan.source, c, 1.0) for c in below[:_SECTION_LINES]]
+    return [Hit(plan.source, c, 1.0) for c in lines_under(plan, best)[:_SECTION_LINES]]
 
 
 def _post_holders(post: str, plans) -> list[Hit]:

@@ -338,9 +338,7 @@ class DutiesReader:
                             and len(_heading_name(c.text).split()) <= len(actor.split()) + 4), None)
             lines: list[Clause] = []
             if heading is not None:
-                children = [c for c in plan.clauses if c.id != heading.id and c.id.startswith(heading.id)
-                            and c.id[len(heading.id):len(heading.id) + 1] in "-."]
-                lines = children or _introduced(plan, heading) or [heading]
+                lines = lines_under(plan, heading) or _introduced(plan, heading) or [heading]
             else:
                 lines = [c for c in plan.clauses if _assigns_to(c.text, actor)] or _tasks_led_by(plan, actor)
             if not lines:
@@ -377,9 +375,9 @@ class DutiesReader:
     def _actor_from_headings(context: Context) -> str:
         """"Thành đoàn Hà Nội có nhiệm vụ gì?": a unit no pattern of bodies knows, named by the
         question as one of the plan's unit headings (the longest such name the question holds)."""
-        question = _spaced(context.info.text)
+        question = spaced(context.info.text)
         names = [name for plan in DutiesReader._plans(context)[:1] for name in unit_headings(plan)
-                 if _spaced(name) in question]
+                 if spaced(name) in question]
         return max(names, key=len, default="")
 
     @staticmethod
@@ -417,7 +415,13 @@ def _introduced(plan, heading: Clause) -> list[Clause]:
     return lines
 
 
-def _spaced(text: str) -> str:
+def lines_under(plan, heading: Clause) -> list[Clause]:
+    """The clauses nested under a heading ("V.7" → "V.7-1", "V.7.a"), in the plan's order."""
+    return [c for c in plan.clauses if c.id != heading.id and c.id.startswith(heading.id)
+            and c.id[len(heading.id):len(heading.id) + 1] in "-."]
+
+
+def spaced(text: str) -> str:
     """Folded words between single spaces, padded: a phrase found in it is found whole."""
     return " " + " ".join(re.findall(r"[^\W_]+", fold(text))) + " "
 
