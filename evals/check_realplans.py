@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.realplans import EXTRA, fold, realplans_dir
+from evals.realplans import BLIND, EXTRA, fold, realplans_dir
 
 KINDS = ("lead", "coordinate", "report", "deadline", "funding", "target", "metadata", "duty",
          "nodiacritics", "english", "unanswerable")
@@ -221,7 +221,7 @@ def main(paths: list[str] | list[Path] | None = None) -> int:
     if not folder.is_dir():
         print(f"no real plans at {folder} (set ASSISTANT_REALPLANS)")
         return 2
-    files = [Path(p) for p in paths] if paths else [folder / "questions.jsonl", EXTRA]
+    files = [Path(p) for p in paths] if paths else [folder / "questions.jsonl", EXTRA, BLIND]
     failures: list[str] = []
     seen: dict[str, str] = {}
     texts: dict[str, Extracted] = {}

@@ -1,9 +1,11 @@
 """Evaluation on real public plans that nobody on the team wrote (`../shared/realplans/`).
 
 The documents are read from that folder at test time and never copied into the repository. Their
-questions come from two authors: the starter set shipped beside the documents
-(`questions.jsonl`) and `evals/realplans_extra.jsonl`, written by a separate author from reading
-the documents only. Both use the same format: `file` names the document, `must_cite` strings (folded)
+questions come from three authors: the starter set shipped beside the documents
+(`questions.jsonl`), `evals/realplans_extra.jsonl`, written by a separate author from reading
+the documents only, and `evals/realplans_blind.jsonl`, written later the same way on the TUNE
+documents only (90 questions, 36 unanswerable), to tell how much of the TUNE numbers came from
+tuning to their questions rather than to their documents. Both use the same format: `file` names the document, `must_cite` strings (folded)
 must appear in one of the first five citations of that document, every group of `answer_must`
 alternatives must be met by the folded answer, no `answer_must_not` may appear.
 
@@ -29,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EVALS = REPO / "evals"
 EXTRA = EVALS / "realplans_extra.jsonl"
+BLIND = EVALS / "realplans_blind.jsonl"
 
 
 def realplans_dir() -> Path:
@@ -82,7 +85,7 @@ def fold(text: str) -> str:
 def load_questions(folder: Path | None = None) -> list[dict]:
     folder = folder or realplans_dir()
     records = []
-    for path, author in ((folder / "questions.jsonl", "starter"), (EXTRA, "extra")):
+    for path, author in ((folder / "questions.jsonl", "starter"), (EXTRA, "extra"), (BLIND, "blind")):
         if path.is_file():
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
@@ -207,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind")
     parser.add_argument("--file")
     parser.add_argument("--ids", help="comma-separated question ids")
-    parser.add_argument("--author", default="all", choices=("starter", "extra", "all"))
+    parser.add_argument("--author", default="all", choices=("starter", "extra", "blind", "all"))
     args = parser.parse_args(argv)
     folder = realplans_dir()
     if not folder.is_dir():

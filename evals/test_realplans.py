@@ -1,7 +1,7 @@
 """Quality on real public plans nobody on the team wrote (../shared/realplans, see
 evals/realplans.py), reported per kind of question for each half of the documents (TUNE: the
 product may be developed against them; MEASURE: looked at only as numbers) and for each author
-of questions (starter set, separate author). Writes evals/realplans_report.md.
+of questions (starter set, separate author, blind author). Writes evals/realplans_report.md.
 
 Floors (evals/realplans_thresholds.json) are regression guards set from measured values; the
 issue's targets are reported beside them. Skipped, with the reason, where the folder is absent.
@@ -55,10 +55,11 @@ def realplans_rows(realplans_engine, realplans_folder):
 def _cells(rows) -> dict:
     out = {}
     for half in ("tune", "measure"):
-        for author in ("starter", "extra", "all"):
+        for author in ("starter", "extra", "blind", "all"):
             subset = [r for r in rows if realplans.half_of(r.record["file"]) == half
                       and (author == "all" or r.record["author"] == author)]
-            out[(half, author)] = realplans.summarise(subset)
+            if subset or author == "all":
+                out[(half, author)] = realplans.summarise(subset)
     return out
 
 
@@ -82,7 +83,7 @@ def realplans_summary(realplans_rows, realplans_engine):
               f"{targets['abstention']} on the tuned half, and within 0.05 of that on the other.", ""]
     for half in ("tune", "measure"):
         subset = [r for r in realplans_rows if realplans.half_of(r.record["file"]) == half]
-        lines += [f"## Per kind — {half} half (both authors)", "", realplans.table(subset), ""]
+        lines += [f"## Per kind — {half} half (all authors)", "", realplans.table(subset), ""]
     tune = [r for r in realplans_rows if realplans.half_of(r.record["file"]) == "tune"]
     lines += ["## Misses on the tuned half", "", *realplans.miss_lines(tune), ""]
     text = "\n".join(lines) + "\n"

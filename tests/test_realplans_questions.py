@@ -1,4 +1,5 @@
-"""The real-plan question files (starter set beside the documents and evals/realplans_extra.jsonl)
+"""The real-plan question files (starter set beside the documents, evals/realplans_extra.jsonl and
+evals/realplans_blind.jsonl)
 pass `evals.check_realplans`: well-formed, folded, and every must_cite lies within one line of the
 document's extracted text. Needs ../shared/realplans (or ASSISTANT_REALPLANS); skipped without it."""
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections import Counter
 import pytest
 
 from evals.check_realplans import KINDS, main
-from evals.realplans import EXTRA, realplans_dir
+from evals.realplans import BLIND, EXTRA, TUNE, realplans_dir
 
 FOLDER = realplans_dir()
 pytestmark = pytest.mark.skipif(not FOLDER.is_dir(), reason=f"real plans not found at {FOLDER} "
@@ -29,8 +30,18 @@ def test_starter_questions_pass_the_checker(capsys):
     assert main([FOLDER / "questions.jsonl"]) == 0, capsys.readouterr().out
 
 
-def test_both_files_together_have_unique_ids(capsys):
-    assert main([FOLDER / "questions.jsonl", EXTRA]) == 0, capsys.readouterr().out
+def test_blind_questions_pass_the_checker(capsys):
+    assert main([BLIND]) == 0, capsys.readouterr().out
+
+
+def test_all_files_together_have_unique_ids(capsys):
+    assert main([FOLDER / "questions.jsonl", EXTRA, BLIND]) == 0, capsys.readouterr().out
+
+
+def test_blind_set_is_on_tune_documents_with_unanswerable_questions():
+    records = [json.loads(line) for line in BLIND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {r["file"] for r in records} == set(TUNE)
+    assert sum(not r["answerable"] for r in records) >= 30
 
 
 def test_extra_set_covers_every_document_and_kind():
