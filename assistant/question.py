@@ -204,6 +204,14 @@ def asked_slots(folded: str, slots: list[str]) -> list[str]:
             return at - end if at >= end else 1.5 * (start - word.end())
         if spans:
             slot = min(spans, key=distance)[0]
+            # "<X> của <Y> là gì?": the subject's head X is asked; a cue inside what follows
+            # "của" only says whose X it is ("số điện thoại liên hệ của cán bộ đầu mối … là gì").
+            if folded[max(0, at - 3):at] == "la ":
+                segment = max(folded.rfind(mark, 0, at) for mark in ",;:?") + 1
+                heads = [span for span in spans if segment <= span[1] and span[2] <= at
+                         and re.search(r"\bcua\b", folded[span[2]:at])]
+                if heads:
+                    slot = min(heads, key=lambda span: span[1])[0]
             if slot not in asked:
                 asked.append(slot)
     return [slot for slot in slots if slot in asked]

@@ -101,6 +101,16 @@ def test_duties_of_a_unit_the_plan_never_names_are_not_found(engine):
     assert answer.answer.startswith("Kế hoạch không nhắc đến Hội Nông dân phường Long Mỹ.")
 
 
+def test_a_date_asked_of_a_unit_the_plan_never_names_is_not_found(engine):
+    """The unit typed as subject is the one whose date is asked: another unit's date is no answer."""
+    answer = ask(engine, "Hội Nông dân phường Long Mỹ phải báo cáo kết quả trước ngày nào?")
+    assert not answer.grounded
+    assert answer.answer.startswith("Kế hoạch không nhắc đến Hội Nông dân phường Long Mỹ.")
+    # A unit typed by its everyday name ("nhà mạng" for "doanh nghiệp viễn thông") is named.
+    colloquial = ask(engine, "Nhà mạng ở Mường Lay phải nộp kế hoạch của mình cho thị xã trước ngày nào?")
+    assert colloquial.grounded and "10 tháng 12" in colloquial.answer
+
+
 def test_ocr_plan_question_with_diacritics(engine):
     answer = ask(engine, "Phường Phú Sơn: công chức văn phòng - thống kê báo cáo ai?")
     assert answer.grounded

@@ -19,6 +19,9 @@ from assistant.text import fold
     ("Đến năm 2030 toàn tỉnh thành lập bao nhiêu tổ công nghệ số?", ["quantity"]),
     ("bao cao dinh ky bao lau mot lan", ["frequency"]),
     ("Kế hoạch được triển khai như thế nào?", []),
+    # "<X> của <Y> là gì": X is asked; the cue inside "của …" only says whose X it is
+    ("Số điện thoại liên hệ của cán bộ đầu mối Sở Công Thương là gì?", ["contact"]),
+    ("Cơ quan đầu mối của kế hoạch là cơ quan nào?", ["lead"]),
 ])
 def test_question_words_attach_to_the_slot_they_ask(question, asked):
     assert analyze(question, []).asked == asked

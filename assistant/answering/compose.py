@@ -38,7 +38,7 @@ from assistant.retrieval.columns import plan_ids
 from assistant.question import METADATA_SLOTS, QuestionInfo, analyze, locality_words
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.marks import restore_marks, words_of
-from assistant.text import fold, has_diacritics
+from assistant.text import apply_synonyms, fold, has_diacritics
 
 NOT_FOUND_VI = "Không tìm thấy thông tin này trong các kế hoạch."
 NOT_FOUND_EN = "Not found: the plans do not state this."
@@ -177,8 +177,13 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
         return _not_found(info, hits, note=(f"The plan does not mention {info.actor}. " if info.english
                                             else f"Kế hoạch không nhắc đến {info.actor}. "))
     if not findings and info.actor and info.sources and not _unit_mentioned(info.actor, scope):
+        if fold(info.actor) in info.folded and not _unit_mentioned(apply_synonyms(info.actor, keep_original=False), scope):
+            # "Sở Tư pháp phải báo cáo trước ngày nào?" of a plan that never names Sở Tư pháp:
+            # it states nothing that unit does, and another unit's date is no answer.
+            return _not_found(info, hits, note=(f"The plan does not mention {info.actor}. " if info.english
+                                                else f"Kế hoạch không nhắc đến {info.actor}. "))
         # The unit asked about does not exist in the plan (a follow-up carried it from another
-        # plan, or the reform renamed it): say so, and answer for the plan's own units.
+        # plan): say so, and answer for the plan's own units.
         findings = read_slots(Context(engine, replace(info, actor=""), hits, words, scope))
         note = (f"The plan does not mention {info.actor}. " if info.english
                 else f"Kế hoạch không nhắc đến {info.actor}. ")
