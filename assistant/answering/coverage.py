@@ -87,6 +87,12 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
         title = set(zip(topic, topic[1:]))
         folded = [fold(w) for w in syllables]
         in_title = {j for i, pair in enumerate(zip(folded, folded[1:])) if pair in title for j in (i, i + 1)}
+        # The post whose holder is asked is the topic, even where the title names its body
+        # ("Ai là Trưởng đoàn …" of the plan of "Đoàn kiểm tra …").
+        post = info.post.split()
+        for i in range(len(folded) - len(post) + 1):
+            if post and folded[i:i + len(post)] == post:
+                in_title -= set(range(i, i + len(post)))
         rest = [syllables[i] for i in kept if i not in in_title]
         if len(rest) >= 2:
             words = rest

@@ -16,7 +16,7 @@ from assistant.answering.parts import actor_of, lead_frame, split_parts, year_he
 from assistant.answering.reading import Context, Finding
 from assistant.answering.records import same_unit
 from assistant.documents import Clause
-from assistant.extract.entities import bodies_named
+from assistant.extract.entities import bodies_named, named_subject, subject
 from assistant.question import duties_post
 from assistant.retrieval.hybrid import Hit
 from assistant.text import FAMILY_NAMES, FAMILY_NAMES_FOLDED, NATIONAL_MOTTO, fold, has_diacritics
@@ -213,6 +213,20 @@ def candidate_parts(hits: list[Hit], titles: bool = False) -> list[tuple[int, Hi
 MAX_FINDINGS = 6
 
 
+def _opens_with(text: str, actor: str) -> bool:
+    """Whether a clause is about the unit it opens with: "3. Giao Sở Nội vụ tiếp thu …"; its
+    sentences without a subject of their own ("Hoàn thành và báo cáo UBND tỉnh trước ngày
+    20/02/2025") continue that unit's work, as Vietnamese leaves a continued subject unsaid."""
+    opening = re.sub(r"^\s*(?:[0-9ivxlc]+(?:\.[0-9]+)*[.)]|[a-z][.)]|[-+•*])?\s*", "", fold(text))
+    opening = re.sub(r"^(?:giao|de nghi|yeu cau)\s+(?:cho\s+)?", "", opening)
+    return opening.startswith(actor)
+
+
+def _own_subject(part: str) -> bool:
+    src, low = part, fold(part)
+    return bool(subject(src, low, 0, len(src)) or named_subject(src, low, 0, len(src)))
+
+
 class SentenceReader:
     name = "sentence"
     slots = frozenset()  # any slot
@@ -258,7 +272,8 @@ class SentenceReader:
                 continue
             if slot == "person" and not person_name(part):
                 continue
-            if actor and slot in {"report", "deadline", "frequency"} and actor not in folded and actor not in heading:
+            if actor and slot in {"report", "deadline", "frequency"} and actor not in folded and actor not in heading \
+                    and not (_opens_with(hit.clause.text, actor) and not _own_subject(part)):
                 continue  # the unit asked about must be the one this part speaks of
             if slot == "quantity" and info.years and not any(y in part or y in heading for y in info.years):
                 continue  # a target for another year is not the target of the year asked

@@ -186,6 +186,23 @@ class _ClauseReader:
         self.flush()
 
 
+_ASSIGNS_TO = re.compile(r"(?:giao|de nghi|yeu cau)\s+(?:cho\s+)?")
+
+
+def _opening_body(text: str) -> str:
+    """The unit a numbered item opens with, "3. Giao Sở Nội vụ tiếp thu …": the actor of its
+    sentences that name none ("Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025"), as a
+    conclusion notice numbers its tasks without a heading per unit."""
+    src, low = twin(text)
+    pos = len(src) - len(strip_numbering(src))
+    while pos < len(src) and src[pos] == " ":
+        pos += 1
+    assigns = _ASSIGNS_TO.match(low, pos)
+    pos = assigns.end() if assigns else pos
+    span = match_bodies(src, low, pos)
+    return src[span[0]:span[1]] if span and span[0] == pos else ""
+
+
 def clause_obligations(source: str, clause: Clause) -> list[Obligation]:
     """Obligations of one clause (a clause's records depend on it and its heading path only)."""
     depth = _assigning_depth(clause.path)
@@ -193,7 +210,7 @@ def clause_obligations(source: str, clause: Clause) -> list[Obligation]:
     if clause.kind in ("section", "title", "row") or (not assigning and not _REPORT.search(fold(clause.text))):
         return []
     headings = clause.path[depth + 1:] if assigning else clause.path
-    actor = next((name for name in map(heading_actor, reversed(headings)) if name), "")
+    actor = next((name for name in map(heading_actor, reversed(headings)) if name), "") or _opening_body(clause.text)
     reader = _ClauseReader(source, clause, actor, assigning)
     src = reader.src
     body = len(src) - len(strip_numbering(src)) if clause.kind in _HEADING_KINDS else 0
