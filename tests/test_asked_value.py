@@ -387,6 +387,22 @@ def test_a_unit_is_matched_without_the_place_it_belongs_to_but_xa_hoi_is_no_plac
     assert _unit_core("Phòng Văn hóa - Xã hội") == "phong van hoa xa hoi"
 
 
+def test_a_unit_of_the_field_asked_is_one_the_plan_names_as_a_unit(tmp_path):
+    """"Phòng Văn hóa - Xã hội" asked of a xã plan with a "Công chức Văn hóa – Xã hội": a unit of
+    that field, answered for; "Sở Tư pháp" of a notice that only lists "Các Sở: …, Tư pháp" among
+    its recipients: none."""
+    from assistant.answering.compose import _field_of, _unit_of_field
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh.txt"
+    path.write_text("KẾ HOẠCH\n\n1. Công chức Văn hóa – Xã hội xã báo cáo UBND xã trước ngày 10/12.\n\n"
+                    "Nơi nhận:\n- Các Sở: Tài chính, Nội vụ, Tư pháp;\n", encoding="utf-8")
+    plan = read_plan(path)
+    assert _field_of("Phòng Văn hóa - Xã hội") == "van hoa xa hoi" and _field_of("Nhà mạng") == ""
+    assert _unit_of_field(_field_of("Phòng Văn hóa - Xã hội"), [plan])
+    assert not _unit_of_field(_field_of("Sở Tư pháp"), [plan])
+
+
 def test_a_code_the_question_quotes_must_be_where_the_answer_is(tmp_path):
     """"… hướng tuyến từ Km78+00 đến Km81+00, phối hợp với ai": a finding from a clause without
     the code the plan quotes answers about another stretch of road."""
@@ -409,6 +425,33 @@ def test_a_code_the_question_quotes_must_be_where_the_answer_is(tmp_path):
     assert [f.hits[0].clause.id for f in _anchored(findings, info, [plan])] == [by_code[True].id]
     # a code the plan never quotes restricts nothing
     info.text = "Đoạn Km12+00 phối hợp với ai?"
+    assert _anchored(findings, info, [plan]) == findings
+
+
+def test_a_count_the_question_quotes_must_be_where_the_answer_is_and_a_name_numbered_otherwise_is_not_covered(tmp_path):
+    """"… chi trả tiền bồi thường cho 37 hộ …": the clause with that count states the fact; "Móng
+    Sến 2" of a letter that covers only "Móng Sến 1" is not the letter's subject."""
+    from types import SimpleNamespace
+
+    from assistant.answering.compose import _anchored
+    from assistant.ingest.pipeline import read_plan
+    from assistant.retrieval.hybrid import Hit
+
+    path = tmp_path / "tb.txt"
+    path.write_text("THÔNG BÁO\nKết luận về kho của thủy điện Móng Sến 1\n\n1. UBND xã Đạ Huoai chi trả tiền bồi "
+                    "thường cho 37 hộ trong tháng 5/2026.\n\n2. UBND Phường 2 Bảo Lộc hoàn thành chi trả tiền bồi "
+                    "thường trong tháng 6/2026.\n", encoding="utf-8")
+    plan = read_plan(path)
+    items = {c.text[:2]: c for c in plan.clauses if c.text.startswith(("1.", "2."))}
+    findings = [Finding("deadline", f"{c.text} {{0}}", [Hit(plan.source, c, 1.0)], 0.5, "sentence")
+                for c in (items["2."], items["1."])]
+    info = SimpleNamespace(text="UBND phải chi trả tiền bồi thường cho 37 hộ trong tháng nào?", sources=[plan.source])
+    assert [f.hits[0].clause.id for f in _anchored(findings, info, [plan])] == [items["1."].id]
+    info.text = "Phường 2 Bảo Lộc chi trả tiền bồi thường trong tháng nào?"  # a name the plan numbers so
+    assert _anchored(findings, info, [plan]) == findings
+    info.text = "Kho của thủy điện Móng Sến 2 được kiểm tra khi nào?"
+    assert _anchored(findings, info, [plan]) == []
+    info.text = "Kho của thủy điện Móng Sến 1 được kiểm tra khi nào?"
     assert _anchored(findings, info, [plan]) == findings
 
 

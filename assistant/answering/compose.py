@@ -177,13 +177,16 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
         return _not_found(info, hits, note=(f"The plan does not mention {info.actor}. " if info.english
                                             else f"Kế hoạch không nhắc đến {info.actor}. "))
     if not findings and info.actor and info.sources and not _unit_mentioned(info.actor, scope):
-        if fold(info.actor) in info.folded and not _unit_mentioned(apply_synonyms(info.actor, keep_original=False), scope):
-            # "Sở Tư pháp phải báo cáo trước ngày nào?" of a plan that never names Sở Tư pháp:
-            # it states nothing that unit does, and another unit's date is no answer.
+        if not _unit_mentioned(apply_synonyms(info.actor, keep_original=False), scope) \
+                and not _unit_of_field(_field_of(info.actor), scope):
+            # "Sở Tư pháp phải báo cáo trước ngày nào?" of a plan that never names Sở Tư pháp
+            # nor any unit of its field: it states nothing that unit does, and another unit's
+            # date is no answer.
             return _not_found(info, hits, note=(f"The plan does not mention {info.actor}. " if info.english
                                                 else f"Kế hoạch không nhắc đến {info.actor}. "))
-        # The unit asked about does not exist in the plan (a follow-up carried it from another
-        # plan): say so, and answer for the plan's own units.
+        # The unit asked about is not the plan's, but one of its field is (a follow-up carried
+        # "Phòng Văn hóa - Xã hội" to a xã whose plan has a "Công chức Văn hóa – Xã hội"): say
+        # so, and answer for the plan's own units.
         findings = read_slots(Context(engine, replace(info, actor=""), hits, words, scope))
         note = (f"The plan does not mention {info.actor}. " if info.english
                 else f"Kế hoạch không nhắc đến {info.actor}. ")
@@ -197,18 +200,57 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
 _CODE = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{3,}\b")
 
 
+# A count the question quotes ("cho 37 hộ"): two digits or more and the noun counted; not a
+# year, a date or a time.
+_COUNTED = re.compile(r"(?<![\d/.,:+-])(?!(?:19|20)\d\d\b)\d{2,}(?![\d/.,:%+-])\s+(?!(?:nam|thang|ngay|gio)\b)[a-z]+")
+# A name with its number ("thủy điện Móng Sến 2", "Phường 2", "Quốc lộ 32"), but not a document's.
+_NUMBERED_NAME = re.compile(r"\b((?:[A-ZĐ][^\W\d_]*\s+){1,3})(\d{1,3})\b(?!\s*[/.,]\s*\d|/)")
+_DOCUMENT_WORDS = re.compile(r"^(?:ke hoach|quyet dinh|chi thi|thong bao|cong van|nghi quyet|nghi dinh|thong tu|luat"
+                             r"|to trinh|bao cao|de an|chuong trinh|van ban|giay moi|kh|qd|cv|tb|nq|ct|nd|tt)\b")
+
+
+def _numbered_names(text: str) -> list[tuple[str, str]]:
+    """(name, number) pairs the question writes, folded: ("mong sen", "2")."""
+    out = []
+    for m in _NUMBERED_NAME.finditer(text):
+        name = " ".join(fold(m.group(1)).split())
+        if not _DOCUMENT_WORDS.match(name):
+            out.append((name, m.group(2).lstrip("0") or "0"))
+    return out
+
+
+def _another_of_the_name(info: QuestionInfo, scope: list[Plan]) -> bool:
+    """"… kho vật liệu nổ của dự án thủy điện Móng Sến 2 …" of a plan that writes only "Móng Sến
+    1": the question is about something the plan does not cover."""
+    for name, number in _numbered_names(info.text):
+        numbers = {n.lstrip("0") or "0" for plan in scope for text in _plan_texts(plan)
+                   for n in re.findall(rf"(?<!\w){re.escape(name)}\s+(\d{{1,3}})(?![\d/])", text)}
+        if numbers and number not in numbers:
+            return True
+    return False
+
+
+def _plan_texts(plan: Plan) -> list[str]:
+    return [fold(" ".join((*clause.path, clause.text))) for clause in plan.clauses]
+
+
 def _anchored(findings: list[Finding], info: QuestionInfo, scope: list[Plan]) -> list[Finding]:
-    """"… điều chỉnh hướng tuyến từ Km78+00 đến Km81+00, phải phối hợp với ai?": when the plan
-    quotes the code the question does, the fact asked is stated where the code is; findings from
-    clauses without it answer about something else."""
+    """"… điều chỉnh hướng tuyến từ Km78+00 đến Km81+00, phải phối hợp với ai?", "… chi trả tiền
+    bồi thường cho 37 hộ …": when the plan quotes the code or the count the question does, the
+    fact asked is stated where it is; findings from clauses without it answer about something
+    else. A name the question numbers otherwise than the plan does ("Móng Sến 2" where the plan
+    has only "Móng Sến 1") is something the plan does not cover."""
     if not info.sources or not findings:
         return findings
+    if _another_of_the_name(info, scope):
+        return []
     folded = fold(info.text)
     for start, end in reversed(reference_spans(folded)):
         folded = folded[:start] + " " + folded[end:]
-    # Not a time ("0h00"), nor a code of the plan's own title, which names the plan.
+    # Not a time ("0h00"), nor a code or count of the plan's own title, which names the plan.
     titles = {word for card in cards(scope) for word in card.topic}
     codes = {c for c in _CODE.findall(folded) if not re.fullmatch(r"\d{1,2}h\d{0,2}", c) and c not in titles}
+    codes |= {" ".join(c.split()) for c in _COUNTED.findall(folded) if c.split()[0] not in titles}
     if not codes:
         return findings
 
@@ -359,6 +401,30 @@ def _post_holders(post: str, plans) -> list[Hit]:
     it ("4.1. Ông Hoàng Văn Thuân - Trưởng đoàn"), wherever retrieval ranked them."""
     return [Hit(plan.source, clause, 1.0) for plan in plans for clause in plan.clauses
             if _holds_post(clause.text, post)][:3]
+
+
+# The kind of a unit before the field it works in: "Sở" of "Sở Tư pháp", "Phòng" of "Phòng Văn hóa - Xã hội".
+_UNIT_KINDS = (r"(?:so|phong|ban|hoi|cong chuc|chi cuc|cuc|trung tam|van phong|cong an|doan|vien|chi nhanh"
+               r"|uy ban nhan dan|ubnd|bo chi huy|lien doan|thanh tra)")
+_UNIT_KIND = re.compile(rf"^{_UNIT_KINDS}\s+")
+
+
+def _field_of(unit: str) -> str:
+    """A unit's field, its name without its kind and place: "tu phap", "van hoa xa hoi"; "" when
+    nothing is left to tell it by."""
+    core = _unit_core(unit)
+    field = _UNIT_KIND.sub("", core)
+    return field if field != core and len(field.split()) >= 2 else ""
+
+
+def _unit_of_field(field: str, plans) -> bool:
+    """Whether the plans name a unit of that field, whatever its kind ("công chức văn hóa xã
+    hội"); a field listed after another unit's kind ("Các Sở: Tài chính, …, Tư pháp") is not
+    one the plan names as acting."""
+    if not field:
+        return False
+    unit = re.compile(rf"(?:^| ){_UNIT_KINDS} {re.escape(field)}(?: |$)")
+    return any(unit.search(text) for plan in plans for text in _unit_texts(plan))
 
 
 def _unit_core(unit: str, places: frozenset[str] = frozenset()) -> str:
