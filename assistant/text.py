@@ -441,7 +441,12 @@ def looks_english(text: str) -> bool:
     english = {"what", "who", "which", "when", "how", "the", "is", "are", "does", "do", "of", "by",
                "to", "in", "for", "must", "whom", "plan", "report", "target", "deadline", "under", "according"}
     function = sum(w in english for w in words)
-    return function >= 2 and 2 * vietnamese <= function
+    if function >= 2 and 2 * vietnamese <= function:
+        return True
+    # An English sentence about places with marked names ("In Lâm Đồng's conclusion notice on
+    # the Tân Phú–Bảo Lộc … expressways, which unit …"): English words no syllable could be.
+    foreign = sum(w.isascii() and w.isalpha() and not is_vietnamese_syllable(w) for w in words)
+    return function >= 3 and foreign >= 4 and foreign + function >= vietnamese
 
 
 # Everyday words staff use for the plans' official terms. Questions only: the plans themselves

@@ -137,3 +137,15 @@ def test_a_word_typed_without_marks_matches_the_marked_text_folded():
     assert text_coverage(["điểm", "xuan", "thinh"], text) > 0.6
     # marked words still match marked text only: "thi" is no "thịnh"
     assert text_coverage(["điểm", "thi"], text) < text_coverage(["điểm", "thịnh"], text)
+
+
+def test_an_english_question_about_places_with_marked_names_is_english():
+    """Marked place names ("Lâm Đồng", "Tân Phú–Bảo Lộc") and a quoted Vietnamese term do not make
+    an English question Vietnamese; loanwords in a Vietnamese question do not make it English."""
+    from assistant.text import looks_english
+
+    assert looks_english("In Lâm Đồng's conclusion notice on the Tân Phú–Bảo Lộc and Bảo Lộc–Liên Khương "
+                         "expressways, which unit is assigned to lead (chủ trì) the work with households?")
+    assert looks_english("Which units coordinate (đơn vị phối hợp) on the task of restructuring industry in Lào Cai?")
+    assert not looks_english("Kế hoạch triển khai ứng dụng AI, big data, IoT, cloud computing cho doanh nghiệp do sở nào chủ trì?")
+    assert not looks_english("Sở Y tế triển khai smartphone và wifi miễn phí cho người dân ở đâu?")
