@@ -436,16 +436,22 @@ def translate_english_terms(text: str) -> str:
 def looks_english(text: str) -> bool:
     """A question in English: English function words, and few words with Vietnamese letters
     (those are names and numbers quoted from the plan: "Decision 1627/QĐ-UBND", "Biểu 01")."""
-    words = re.findall(r"\w+", text.lower())
+    typed = re.findall(r"\w+", text)
+    words = [w.lower() for w in typed]
     vietnamese = sum(bool(re.search(r"[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", w)) for w in words)
     english = {"what", "who", "which", "when", "how", "the", "is", "are", "does", "do", "of", "by",
                "to", "in", "for", "must", "whom", "plan", "report", "target", "deadline", "under", "according"}
     function = sum(w in english for w in words)
+    # English words no syllable could be ("conclusion", "expressways"; not an acronym, "UBND").
+    foreign = sum(w.isascii() and w.isalpha() and not w.isupper() and not is_vietnamese_syllable(w) for w in typed)
+    if not vietnamese:
+        # Typed without marks, "do", "to", "the", "in" are Vietnamese too ("do UBND tỉnh ban
+        # hành", "tổ chức thế nào"): a function word no syllable could be must be there.
+        return function >= 2 and foreign >= 2 and any(w in english and not is_vietnamese_syllable(w) for w in words)
     if function >= 2 and 2 * vietnamese <= function:
         return True
     # An English sentence about places with marked names ("In Lâm Đồng's conclusion notice on
-    # the Tân Phú–Bảo Lộc … expressways, which unit …"): English words no syllable could be.
-    foreign = sum(w.isascii() and w.isalpha() and not is_vietnamese_syllable(w) for w in words)
+    # the Tân Phú–Bảo Lộc … expressways, which unit …").
     return function >= 3 and foreign >= 4 and foreign + function >= vietnamese
 
 

@@ -149,3 +149,12 @@ def test_an_english_question_about_places_with_marked_names_is_english():
     assert looks_english("Which units coordinate (đơn vị phối hợp) on the task of restructuring industry in Lào Cai?")
     assert not looks_english("Kế hoạch triển khai ứng dụng AI, big data, IoT, cloud computing cho doanh nghiệp do sở nào chủ trì?")
     assert not looks_english("Sở Y tế triển khai smartphone và wifi miễn phí cho người dân ở đâu?")
+
+
+def test_a_vietnamese_question_typed_without_marks_is_not_english():
+    from assistant.text import looks_english
+
+    assert not looks_english("ke hoach do ubnd tinh ban hanh to chuc the nao")
+    assert not looks_english("de nghi mat tran to quoc va cac to chuc doan the phoi hop the nao")
+    assert looks_english("which department leads the plan of Can Tho and by when does it report?")
+    assert looks_english("who signed plan 172 and when was it issued?")
