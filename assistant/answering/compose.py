@@ -203,7 +203,8 @@ _CODE = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{3,}\b")
 # A count the question quotes ("cho 37 hộ"): two digits or more and the noun counted; not a
 # year, a date or a time.
 _COUNTED = re.compile(r"(?<![\d/.,:+-])(?!(?:19|20)\d\d\b)\d{2,}(?![\d/.,:%+-])\s+(?!(?:nam|thang|ngay|gio)\b)[a-z]+")
-# A name with its number ("thủy điện Móng Sến 2", "Phường 2", "Quốc lộ 32"), but not a document's.
+# A capitalised name with its number ("thủy điện Móng Sến 2", "Phường 2", "Biểu 01"), but not a
+# document's ("Kế hoạch 172", "QĐ 1627/QĐ-UBND").
 _NUMBERED_NAME = re.compile(r"\b((?:[A-ZĐ][^\W\d_]*\s+){1,3})(\d{1,3})\b(?!\s*[/.,]\s*\d|/)")
 _DOCUMENT_WORDS = re.compile(r"^(?:ke hoach|quyet dinh|chi thi|thong bao|cong van|nghi quyet|nghi dinh|thong tu|luat"
                              r"|to trinh|bao cao|de an|chuong trinh|van ban|giay moi|kh|qd|cv|tb|nq|ct|nd|tt)\b")
@@ -223,15 +224,11 @@ def _another_of_the_name(info: QuestionInfo, scope: list[Plan]) -> bool:
     """"… kho vật liệu nổ của dự án thủy điện Móng Sến 2 …" of a plan that writes only "Móng Sến
     1": the question is about something the plan does not cover."""
     for name, number in _numbered_names(info.text):
-        numbers = {n.lstrip("0") or "0" for plan in scope for text in _plan_texts(plan)
-                   for n in re.findall(rf"(?<!\w){re.escape(name)}\s+(\d{{1,3}})(?![\d/])", text)}
+        numbers = {n.lstrip("0") or "0" for plan in scope for text in _unit_texts(plan)
+                   for n in re.findall(rf"(?<!\w){re.escape(name)}\s+(\d{{1,3}})(?!\d)", text)}
         if numbers and number not in numbers:
             return True
     return False
-
-
-def _plan_texts(plan: Plan) -> list[str]:
-    return [fold(" ".join((*clause.path, clause.text))) for clause in plan.clauses]
 
 
 def _anchored(findings: list[Finding], info: QuestionInfo, scope: list[Plan]) -> list[Finding]:
