@@ -17,6 +17,7 @@ from assistant.answering.reading import Context, Finding
 from assistant.answering.records import same_unit
 from assistant.documents import Clause
 from assistant.extract.entities import bodies_named, named_subject, subject
+from assistant.extract.obligations import opening
 from assistant.question import duties_post
 from assistant.retrieval.hybrid import Hit
 from assistant.text import FAMILY_NAMES, FAMILY_NAMES_FOLDED, NATIONAL_MOTTO, fold, has_diacritics
@@ -217,9 +218,8 @@ def _opens_with(text: str, actor: str) -> bool:
     """Whether a clause is about the unit it opens with: "3. Giao Sở Nội vụ tiếp thu …"; its
     sentences without a subject of their own ("Hoàn thành và báo cáo UBND tỉnh trước ngày
     20/02/2025") continue that unit's work, as Vietnamese leaves a continued subject unsaid."""
-    opening = re.sub(r"^\s*(?:[0-9ivxlc]+(?:\.[0-9]+)*[.)]|[a-z][.)]|[-+•*])?\s*", "", fold(text))
-    opening = re.sub(r"^(?:giao|de nghi|yeu cau)\s+(?:cho\s+)?", "", opening)
-    return opening.startswith(actor)
+    _, low, start = opening(text)
+    return low.startswith(actor, start)
 
 
 def _own_subject(part: str) -> bool:

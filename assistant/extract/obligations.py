@@ -189,16 +189,22 @@ class _ClauseReader:
 _ASSIGNS_TO = re.compile(r"(?:giao|de nghi|yeu cau)\s+(?:cho\s+)?")
 
 
-def _opening_body(text: str) -> str:
-    """The unit a numbered item opens with, "3. Giao Sở Nội vụ tiếp thu …": the actor of its
-    sentences that name none ("Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025"), as a
-    conclusion notice numbers its tasks without a heading per unit."""
+def opening(text: str) -> tuple[str, str, int]:
+    """(text, folded twin, where its subject would start): after the item's number and an
+    assigning verb ("3. Giao Sở Nội vụ tiếp thu …" → at "Sở Nội vụ")."""
     src, low = twin(text)
     pos = len(src) - len(strip_numbering(src))
     while pos < len(src) and src[pos] == " ":
         pos += 1
     assigns = _ASSIGNS_TO.match(low, pos)
-    pos = assigns.end() if assigns else pos
+    return src, low, assigns.end() if assigns else pos
+
+
+def _opening_body(text: str) -> str:
+    """The unit a numbered item opens with, "3. Giao Sở Nội vụ tiếp thu …": the actor of its
+    sentences that name none ("Hoàn thành và báo cáo UBND tỉnh trước ngày 20/02/2025"), as a
+    conclusion notice numbers its tasks without a heading per unit."""
+    src, low, pos = opening(text)
     span = match_bodies(src, low, pos)
     return src[span[0]:span[1]] if span and span[0] == pos else ""
 
