@@ -252,8 +252,9 @@ class Engine:
             shares[source] = shares.get(source, 0.0) + score / total
         return shares
 
-    def retrieve(self, question: str, k: int = 10, sources: list[str] | None = None) -> list[Hit]:
-        return self.retriever.retrieve(question, k=k, sources=sources)
+    def retrieve(self, question: str, k: int = 10, sources: list[str] | None = None,
+                 lexical_question: str | None = None) -> list[Hit]:
+        return self.retriever.retrieve(question, k=k, sources=sources, lexical_question=lexical_question)
 
     def ask(self, question: str, plan: str | None = None) -> Answer:
         from assistant.answering import compose

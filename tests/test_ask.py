@@ -124,6 +124,22 @@ def test_english_question_gets_an_english_frame(engine):
     assert "10 tháng 12" in answer.answer
 
 
+def test_the_lexical_side_can_read_another_rendering_of_the_question(engine):
+    """An English question is matched by BM25 through its Vietnamese terms, while the dense
+    model still reads the English: each side ranks its own text, the dense ranks are unchanged."""
+    english = "Which unit must report the results to the town People's Committee, and by when?"
+    target = next(c for p in engine.plans for c in p.clauses if len(c.text) > 60 and "báo cáo" in c.text)
+    alone = engine.retrieve(english, k=40)
+    rendered = engine.retrieve(english, k=40, lexical_question=target.text)
+    first = next(h for h in rendered if h.lexical_rank == 1)
+    assert first.clause.text == target.text  # itself, or a clause another plan repeats word for word
+    assert all(h.lexical_rank != 1 or h.clause.text != target.text for h in alone)
+    dense_alone = {h.clause.id + h.source: h.dense_rank for h in alone if h.dense_rank}
+    for hit in rendered:
+        if hit.dense_rank and hit.clause.id + hit.source in dense_alone:
+            assert hit.dense_rank == dense_alone[hit.clause.id + hit.source]
+
+
 @pytest.mark.parametrize("question", [
     "Thời tiết Hà Nội hôm nay thế nào?",
     "Đội tuyển bóng đá Việt Nam thi đấu khi nào?",

@@ -155,7 +155,10 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
     to put before them and the clauses retrieved; or a whole answer (a comparison, a unit the
     plan never names)."""
     scope = [p for p in engine.plans if p.source in info.sources] if info.sources else list(engine.plans)
-    hits = engine.retrieve(_search_text(info, scope), k=12, sources=info.sources or None)
+    lexical = None
+    if info.english:
+        lexical = " ".join(content_words(info, scope if info.sources else [], drop_title=False))
+    hits = engine.retrieve(_search_text(info, scope), k=12, sources=info.sources or None, lexical_question=lexical)
     if not hits:
         return _not_found(info, hits)
     if info.post and info.sources:

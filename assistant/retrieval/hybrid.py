@@ -222,13 +222,17 @@ class HybridRetriever:
                 ranking.append((position, similarity))
         return ranking
 
-    def retrieve(self, question: str, k: int = 10, sources: list[str] | None = None) -> list[Hit]:
+    def retrieve(self, question: str, k: int = 10, sources: list[str] | None = None,
+                 lexical_question: str | None = None) -> list[Hit]:
+        """The clauses best matching the question, BM25 and dense ranks fused. `lexical_question`
+        stands in for the question on the lexical side only (an English question's Vietnamese
+        terms: its English words occur in no plan, while the dense model reads English)."""
         s = self.settings
         fused: dict[int, float] = {}
         lexical_ranks: dict[int, int] = {}
         dense_ranks: dict[int, int] = {}
         if s.lexical_weight:
-            for rank, (position, _) in enumerate(self.lexical_ranking(question, sources), start=1):
+            for rank, (position, _) in enumerate(self.lexical_ranking(lexical_question or question, sources), start=1):
                 lexical_ranks[position] = rank
                 fused[position] = fused.get(position, 0.0) + s.lexical_weight / (s.rrf_k + rank)
         if s.dense_weight:
