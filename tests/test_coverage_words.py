@@ -158,3 +158,10 @@ def test_a_vietnamese_question_typed_without_marks_is_not_english():
     assert not looks_english("de nghi mat tran to quoc va cac to chuc doan the phoi hop the nao")
     assert looks_english("which department leads the plan of Can Tho and by when does it report?")
     assert looks_english("who signed plan 172 and when was it issued?")
+
+
+def test_what_a_whose_question_asks_of_stays_a_topic_word_though_the_title_names_it(tmp_path):
+    plan = _one_plan(tmp_path, "Kết luận của đồng chí Phó Chủ tịch về tiến độ thi công tuyến cao tốc")
+    words = content_words(analyze("Thông báo về tiến độ thi công tuyến cao tốc là kết luận của ai?", [plan]), [plan])
+    assert {"kết", "luận"} <= set(words)
+    assert not {"tiến", "độ", "cao", "tốc"} & set(words)  # the rest of the title still names the plan

@@ -93,6 +93,14 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
         for i in range(len(folded) - len(post) + 1):
             if post and folded[i:i + len(post)] == post:
                 in_title -= set(range(i, i + len(post)))
+        # What a "whose" question asks of is its topic too ("… là kết luận của ai?" of the notice
+        # titled "Kết luận của đồng chí …"): the title words just before "của ai".
+        for i in range(1, len(folded) - 1):
+            if folded[i:i + 2] == ["cua", "ai"]:
+                j = i - 1
+                while j >= 0 and j in in_title:
+                    in_title.discard(j)
+                    j -= 1
         rest = [syllables[i] for i in kept if i not in in_title]
         if len(rest) >= 2:
             words = rest
