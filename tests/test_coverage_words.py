@@ -165,3 +165,11 @@ def test_what_a_whose_question_asks_of_stays_a_topic_word_though_the_title_names
     words = content_words(analyze("Thông báo về tiến độ thi công tuyến cao tốc là kết luận của ai?", [plan]), [plan])
     assert {"kết", "luận"} <= set(words)
     assert not {"tiến", "độ", "cao", "tốc"} & set(words)  # the rest of the title still names the plan
+
+
+def test_an_english_term_keeps_every_word_of_its_rendering(tmp_path):
+    # "ngày" and "làm" shape Vietnamese questions ("ngày nào", "làm gì"); rendered from English they are the term.
+    plan = _one_plan(tmp_path, "Kiểm tra vật liệu nổ công nghiệp")
+    info = analyze("How many working days does the inspection of each unit take?", [plan])
+    assert info.english
+    assert {"ngày", "làm", "việc"} <= set(content_words(info, [plan]))

@@ -72,7 +72,9 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
         # The tail of a number whose digits named the plan and left the query ("1105/KH-ĐKT").
         text = re.sub(r"(?<![\w/])/[^\W\d_][\w&]*(?:-[\w&]+)*", " ", text)
     accented = has_diacritics(text)
-    fillers = _QUESTION_FILLERS if accented else _FOLDED_FILLERS
+    # An English question's Vietnamese words are renderings of its terms ("working day": "ngày làm
+    # việc"), never the words that shape a Vietnamese question.
+    fillers = set() if info.english else _QUESTION_FILLERS if accented else _FOLDED_FILLERS
     syllables = _without_issuer(_syllables(text, accented, query=True))
     places = _place_words(syllables, names, accented)
     kept = [i for i, w in enumerate(syllables) if i not in places and not _is_stopword(syllables, i, accented)
