@@ -173,3 +173,11 @@ def test_an_english_term_keeps_every_word_of_its_rendering(tmp_path):
     info = analyze("How many working days does the inspection of each unit take?", [plan])
     assert info.english
     assert {"ngày", "làm", "việc"} <= set(content_words(info, [plan]))
+
+
+def test_a_level_word_inside_another_word_is_a_topic_syllable():
+    # "xã" of "xã hội" is no level of government; "cấp xã", "các xã, phường" are.
+    social = content_words(analyze("Tỷ lệ người hưởng trợ giúp xã hội nhận tiền qua tài khoản là bao nhiêu?", []), [])
+    assert ["xã", "hội"] == social[social.index("xã"):social.index("xã") + 2]
+    assert "xã" not in content_words(analyze("UBND cấp xã báo cáo UBND tỉnh kết quả gì?", []), [])
+    assert "xã" not in content_words(analyze("Các xã, phường báo cáo kết quả gì?", []), [])

@@ -128,6 +128,25 @@ không chưa hỏi biết xin nhé à ơi""".split())
 _FOLDED_AMBIGUOUS_STOPWORDS = {"hoi", "vi", "tu"}
 
 
+def _inside_other_words(syllables: list[str], level: set[int]) -> set[int]:
+    """Level words that are a syllable of another word: the "xã" of "xã hội" ("trợ giúp xã hội"),
+    as underthesea segments the question; "xã phường", "cấp xã" stay levels."""
+    from assistant.retrieval.tokenize import segment_words
+
+    words = segment_words(" ".join(syllables))
+    if sum(len(word.split()) for word in words) != len(syllables):
+        return set()  # the segmenter did not keep to the syllables: no positions to trust
+    inside: set[int] = set()
+    position = 0
+    for word in words:
+        width = len(word.split())
+        span = range(position, position + width)
+        if width > 1 and any(j not in level for j in span):
+            inside |= {j for j in span if j in level and syllables[j].lower() in _LEVEL_ACCENTED}
+        position += width
+    return inside
+
+
 def _place_words(syllables: list[str], names: set[str], accented: bool) -> set[int]:
     """Positions of the words that only say where or which level: runs of place names and level
     words ("tỉnh Quảng Ngãi", "UBND thị xã", "cấp xã"). A lone syllable of a place name is a word
@@ -140,6 +159,8 @@ def _place_words(syllables: list[str], names: set[str], accented: bool) -> set[i
         single = syllables[i].lower() in (_LEVEL_ACCENTED if accented else _LEVEL_FOLDED)
         if pair_next or pair_prev or single:
             level.add(i)
+    if accented:
+        level -= _inside_other_words(syllables, level)
     name = {i for i, w in enumerate(folded) if w in names}
     if not accented:
         for i, w in enumerate(folded):

@@ -73,6 +73,11 @@ def _import_word_tokenize():
     return word_tokenize
 
 
+def segment_words(text: str) -> list[str]:
+    """underthesea's words of the text ("trợ giúp", "xã hội"), syllables joined by spaces."""
+    return list(_segmenter()(text))
+
+
 def _tokens(text: str) -> list[str]:
     text = lexical_form(text)
     tokens: list[str] = []
