@@ -73,9 +73,11 @@ def _import_word_tokenize():
     return word_tokenize
 
 
-def segment_words(text: str) -> list[str]:
-    """underthesea's words of the text ("trợ giúp", "xã hội"), syllables joined by spaces."""
-    return list(_segmenter()(text))
+@lru_cache(maxsize=4096)
+def segment_words(text: str) -> tuple[str, ...]:
+    """underthesea's words of the text ("trợ giúp", "xã hội"), syllables joined by spaces.
+    Cached: the topic words of one question are read by every reader."""
+    return tuple(_segmenter()(text))
 
 
 def _tokens(text: str) -> list[str]:
