@@ -20,6 +20,7 @@ from assistant.documents import Plan
 from assistant.extract.common import twin
 from assistant.answering.asks import split_asks
 from assistant.answering.coverage import MIN_COVERAGE, content_words, coverage, text_coverage
+from assistant.answering.unwritten import unwritten_terms
 from assistant.answering.labels import LabelReader
 from assistant.answering.metadata import MetadataReader, document_label
 from assistant.answering.parts import Citations
@@ -196,6 +197,12 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
     findings = _anchored(findings, info, scope)
     if not findings or not _answers_asked(info, findings):
         return [], "", hits
+    if len(scope) == 1 and info.sources:
+        unwritten = unwritten_terms(info, scope[0])
+        if unwritten:
+            # "… cơ sở giáo dục mầm non …" of a plan that never writes "mầm non": the clauses
+            # found state another object's value.
+            return _not_found(info, hits, note=f"Kế hoạch không nhắc đến “{unwritten[0]}”. ")
     return findings, note, hits
 
 
