@@ -109,6 +109,13 @@ class Scored:
     forbidden: list = field(default_factory=list)
 
 
+def _words(text: str) -> str:
+    """Folded words between single spaces, punctuation aside: a `must_cite` copied from a line
+    of the file keeps its list marker ("- chu tri: so cong thuong"), which the clause read from
+    that line no longer has ("Chủ trì: Sở Công Thương")."""
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
 def score(record: dict, answer, source_of) -> Scored:
     """One question's outcome. `source_of(file)` gives the indexed source of a document."""
     row = Scored(record, answer, 0.0)
@@ -117,8 +124,8 @@ def score(record: dict, answer, source_of) -> Scored:
         row.abstained = not answer.grounded
         return row
     source = source_of(record["file"])
-    top = [fold(" ".join((*c.path, c.text))) for c in answer.citations[:5] if c.source == source]
-    row.cited = all(any(fold(needle) in passage for passage in top) for needle in record["must_cite"])
+    top = [_words(" ".join((*c.path, c.text))) for c in answer.citations[:5] if c.source == source]
+    row.cited = all(any(_words(needle) in passage for passage in top) for needle in record["must_cite"])
     row.missing = [group for group in record["answer_must"] if not any(fold(alt) in text for alt in group)]
     row.forbidden = [bad for bad in record.get("answer_must_not", []) if fold(bad) in text]
     row.correct = bool(answer.grounded and not row.missing and not row.forbidden)
