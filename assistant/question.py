@@ -36,7 +36,7 @@ SLOT_CUES: list[tuple[str, str]] = [
                ),
     ("recipients", r"\bnoi nhan\b|\bgui den nhung\b|\b(?:duoc gui|co gui|gui cho|gui toi)\b|\brecipients?\b"
                    r"|\bsent to\b|\bgui (?:cho )?nhung (?:co quan|don vi|ai)\b"),
-    ("addressees", r"\bkinh gui\b|\baddressed to\b"),
+    ("addressees", r"\bkinh gui\b|\baddressed to\b|\bto (?:whom|which)\b.*\baddressed\b|\baddressees?\b"),
     ("urgency", r"\bdo khan\b|\bmuc do khan\b|\bhoa toc\b|\burgen"),
     ("replaces", r"\bthay the\b|\breplace"),
     ("effective", r"\bco hieu luc\b|\bhieu luc (?:tu|ke tu|thi hanh)\b|\btakes? effect\b|\beffective (?:from|date|on|as of)\b"

@@ -202,6 +202,9 @@ def test_question_slots_actor_and_recipient():
     # "chỉ số gì" asks which index, not the document's number ("số gì", "số mấy")
     assert "number" not in detect_slots(fold("Đánh giá chất lượng môi trường theo chỉ số gì?"))
     assert "number" in detect_slots(fold("Quyết định số gì?"))
+    # "Kính gửi" asked in English, with the preposition away from the verb
+    assert detect_slots(fold("To which company is letter 3036/SCT-CN of the department addressed?")) == ["addressees"]
+    assert "addressees" not in detect_slots(fold("Which problems must be addressed first?"))
     assert acting_unit("Phòng Văn hóa - Xã hội phường Long Mỹ báo cáo kết quả trước ngày nào?").startswith(
         "Phòng Văn hóa - Xã hội")
     assert acting_unit("Ai báo cáo Phòng Văn hóa - Xã hội?") == ""  # named after the verb: a recipient
