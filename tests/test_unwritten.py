@@ -52,6 +52,13 @@ def test_the_noun_that_names_the_kind_of_answer_is_exempt(plan):
     assert _unwritten("Kế hoạch đặt chỉ tiêu mở tài khoản cho bao nhiêu hợp tác xã?", plan) == []
 
 
+def test_a_noun_none_of_whose_syllables_the_plan_writes_is_named(plan):
+    assert _unwritten("Bao nhiêu phần trăm người hưởng trợ cấp ở vùng biên giới được phát hành thẻ ATM?", plan) \
+        == ["biên giới"]
+    # "tiền lương" shares "tiền" with "không dùng tiền mặt": it may be the plan's wording reworded.
+    assert _unwritten("Bao nhiêu phần trăm người hưởng trợ cấp nhận tiền lương qua tài khoản?", plan) == []
+
+
 def test_short_words_and_names_are_not_checked(plan):
     # Two syllables are too often the question's own wording ("doanh nghiệp" for "đơn vị").
     assert _unwritten("Bao nhiêu phần trăm doanh nghiệp mở mới tài khoản được phát hành thẻ ATM?", plan) == []

@@ -20,7 +20,8 @@ from assistant.text import fold, has_diacritics, is_vietnamese_syllable
 _DESCRIBING_TAGS = {"N", "A"}
 # A term of three syllables or more names one concept ("bảo hiểm y tế", "thẻ tín dụng"); a plan
 # that deals with it writes it. Two-syllable nouns are too often a question's own wording of what
-# the plan writes otherwise ("thực trạng" for "hiện trạng", "công ty" for "doanh nghiệp").
+# the plan writes otherwise ("thực trạng" for "hiện trạng", "công ty" for "doanh nghiệp"): one
+# counts only when the plan writes none of its syllables ("mầm non").
 MIN_SYLLABLES = 3
 # The question words whose noun names the kind of answer: the noun just before "nào", "gì"
 # ("cơ quan chuyên môn nào"), just after "bao nhiêu", "mấy" ("bao nhiêu hộ gia đình"). Not the
@@ -42,18 +43,22 @@ def unwritten_terms(info: QuestionInfo, plan: Plan) -> list[str]:
     topic = {fold(word) for word in content_words(info, [plan])}
     text = " " + _plan_text(plan.sha256 or plan.source, plan) + " "
     missing = []
-    for word in _describing_words(info.text):
+    for word, tag in _describing_words(info.text):
         syllables = _syllables(word, False, query=True)
-        if len(syllables) < MIN_SYLLABLES or word[:1].isupper():
+        if len(syllables) < 2 or word[:1].isupper():
             continue
         if not all(s in topic and is_vietnamese_syllable(s) for s in syllables):
             continue
-        if f" {' '.join(syllables)} " not in text:
+        if len(syllables) >= MIN_SYLLABLES and f" {' '.join(syllables)} " not in text:
+            missing.append(word)
+        elif tag == "N" and not any(f" {s} " in text for s in syllables):
+            # A noun none of whose syllables the plan writes ("mầm non"): no rewording of what
+            # the plan says shares nothing with it.
             missing.append(word)
     return missing
 
 
-def _describing_words(question: str) -> list[str]:
+def _describing_words(question: str) -> list[tuple[str, str]]:
     """The question's nouns (underthesea's segmentation and tags), less those that name the kind
     of answer (see _QUESTION_WORDS)."""
     from underthesea import pos_tag
@@ -67,7 +72,7 @@ def _describing_words(question: str) -> list[str]:
         before = fold(tagged[i - 1][0]).lower() if i else ""
         if after in _QUESTION_WORDS or before in _COUNT_WORDS:
             continue
-        words.append(word)
+        words.append((word, tag))
     return words
 
 
