@@ -24,7 +24,9 @@ from assistant.text import (
 MIN_COVERAGE = 0.34
 
 
-def _syllables(text: str, accented: bool, query: bool = False) -> list[str]:
+def compared_syllables(text: str, accented: bool, query: bool = False) -> list[str]:
+    """The syllables a question and a plan are compared by: lexical form, lower case, folded
+    unless `accented`; a question (`query`) read as typed casually."""
     # Abbreviations replaced by what they stand for on both sides ("TTHC" asked, "thủ tục hành
     # chính" written); a question's lower-case "tthc" too.
     text = (expand_query_abbreviations if query else expand_abbreviations)(lexical_form(text), keep=False)
@@ -75,7 +77,7 @@ def content_words(info: QuestionInfo, plans: list[Plan], drop_title: bool = True
     # An English question's Vietnamese words are renderings of its terms ("working day": "ngày làm
     # việc"), never the words that shape a Vietnamese question.
     fillers = set() if info.english else _QUESTION_FILLERS if accented else _FOLDED_FILLERS
-    syllables = _without_issuer(_syllables(text, accented, query=True))
+    syllables = _without_issuer(compared_syllables(text, accented, query=True))
     places = _place_words(syllables, names, accented)
     kept = [i for i, w in enumerate(syllables) if i not in places and not _is_stopword(syllables, i, accented)
             and w not in fillers and not w.isdigit()]
@@ -224,8 +226,8 @@ def text_coverage(words: list[str], context_text: str) -> float:
     # English question, a name typed bare) matches the text folded.
     marked = [accented and has_diacritics(w) for w in words]
     probe = [w if m else fold(w) for w, m in zip(words, marked)]
-    context = _syllables(context_text, accented) if accented else []
-    folded_context = _syllables(context_text, False)
+    context = compared_syllables(context_text, accented) if accented else []
+    folded_context = compared_syllables(context_text, False)
     unigrams, folded_unigrams = set(context), set(folded_context)
     bigrams, folded_bigrams = set(zip(context, context[1:])), set(zip(folded_context, folded_context[1:]))
     single = sum((w in unigrams) if m else (w in folded_unigrams) for w, m in zip(probe, marked)) / len(probe)

@@ -9,7 +9,7 @@ tế", "80%", a date, not those words.
 """
 from __future__ import annotations
 
-from assistant.answering.coverage import _syllables, content_words
+from assistant.answering.coverage import compared_syllables, content_words
 from assistant.documents import Plan
 from assistant.question import METADATA_SLOTS, QuestionInfo
 from assistant.text import fold, has_diacritics, is_vietnamese_syllable
@@ -24,7 +24,7 @@ _DESCRIBING_TAGS = {"N", "A"}
 # counts only when the plan writes none of its syllables ("mầm non").
 MIN_SYLLABLES = 3
 # The question words whose noun names the kind of answer: the noun just before "nào", "gì"
-# ("cơ quan chuyên môn nào"), just after "bao nhiêu", "mấy" ("bao nhiêu hộ gia đình"). Not the
+# ("cơ quan chuyên môn nào"), just after "bao nhiêu", "mấy" ("bao nhiêu hợp tác xã"). Not the
 # noun before "là bao nhiêu": "tỷ lệ … có thẻ tín dụng là bao nhiêu" asks of the card.
 _QUESTION_WORDS = {"nao", "gi", "ai", "dau"}
 _COUNT_WORDS = {"bao nhieu", "may"}
@@ -44,7 +44,7 @@ def unwritten_terms(info: QuestionInfo, plan: Plan) -> list[str]:
     text = " " + _plan_text(plan.sha256 or plan.source, plan) + " "
     missing = []
     for word, tag in _describing_words(info.text):
-        syllables = _syllables(word, False, query=True)
+        syllables = compared_syllables(word, False, query=True)
         if len(syllables) < 2 or word[:1].isupper():
             continue
         if not all(s in topic and is_vietnamese_syllable(s) for s in syllables):
@@ -87,5 +87,5 @@ def _plan_text(key: str, plan: Plan) -> str:
         if len(_TEXTS) >= _TEXTS_KEPT:
             _TEXTS.pop(next(iter(_TEXTS)))
         parts = [plan.metadata.title or ""] + [" ".join((*clause.path, clause.text)) for clause in plan.clauses]
-        _TEXTS[key] = " ".join(" ".join(_syllables(part, False)) for part in parts)
+        _TEXTS[key] = " ".join(" ".join(compared_syllables(part, False)) for part in parts)
     return _TEXTS[key]
