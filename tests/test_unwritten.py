@@ -60,7 +60,8 @@ def test_a_noun_none_of_whose_syllables_the_plan_writes_is_named(plan):
 
 
 def test_short_words_and_names_are_not_checked(plan):
-    # Two syllables are too often the question's own wording ("doanh nghiệp" for "đơn vị").
+    # Two syllables are too often the question's own wording ("doanh nghiệp" for "đơn vị"); this
+    # one shares "nghiệp" with "thất nghiệp", so it is not taken for a term the plan lacks.
     assert _unwritten("Bao nhiêu phần trăm doanh nghiệp mở mới tài khoản được phát hành thẻ ATM?", plan) == []
     # A capitalised name is the plan matcher's and the actor check's to judge.
     assert _unwritten("Ngân hàng Chính sách xã hội phát hành thẻ ATM cho người hưởng trợ cấp nào?", plan) == []
