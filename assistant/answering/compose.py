@@ -16,6 +16,7 @@ import re
 from dataclasses import replace
 
 from assistant.answers import Answer, QuestionError
+from assistant.bounded_cache import BoundedCache
 from assistant.documents import Plan
 from assistant.extract.common import twin
 from assistant.answering.asks import split_asks
@@ -501,16 +502,12 @@ def _names(name: str, plans) -> bool:
 # Each clause's heading path and text as unit words ("so tai chinh …"), per plan version: a question
 # about a unit looks its name up several times (whole, without its place), and folding ~500
 # clauses each time cost ~150 ms.
-_UNIT_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {}
+_UNIT_TEXTS: BoundedCache[tuple[str, ...]] = BoundedCache(256)
 
 
 def _unit_texts(plan: Plan) -> tuple[str, ...]:
-    key = (plan.source, plan.sha256)
-    if key not in _UNIT_TEXTS:
-        if len(_UNIT_TEXTS) >= 256:
-            _UNIT_TEXTS.pop(next(iter(_UNIT_TEXTS)))
-        _UNIT_TEXTS[key] = tuple(f" {unit_words(' '.join([*c.path, c.text]))} " for c in plan.clauses)
-    return _UNIT_TEXTS[key]
+    return _UNIT_TEXTS.get((plan.source, plan.sha256), lambda: tuple(
+        f" {unit_words(' '.join([*c.path, c.text]))} " for c in plan.clauses))
 
 
 def read_slots(context: Context) -> list[Finding]:

@@ -10,6 +10,7 @@ tế", "80%", a date, not those words.
 from __future__ import annotations
 
 from assistant.answering.coverage import compared_syllables, content_words
+from assistant.bounded_cache import BoundedCache
 from assistant.documents import Plan
 from assistant.question import METADATA_SLOTS, QuestionInfo
 from assistant.text import fold, has_diacritics, is_vietnamese_syllable
@@ -76,16 +77,14 @@ def _describing_words(question: str) -> list[tuple[str, str]]:
     return words
 
 
-_TEXTS: dict[str, str] = {}
-_TEXTS_KEPT = 16
+_TEXTS: BoundedCache[str] = BoundedCache(16)
 
 
 def _plan_text(key: str, plan: Plan) -> str:
     """The plan's words folded, one space apart: title, headings and clauses. Kept for the last
     few plans asked, keyed by content, so a re-ingested plan is read anew."""
-    if key not in _TEXTS:
-        if len(_TEXTS) >= _TEXTS_KEPT:
-            _TEXTS.pop(next(iter(_TEXTS)))
+    def make() -> str:
         parts = [plan.metadata.title or ""] + [" ".join((*clause.path, clause.text)) for clause in plan.clauses]
-        _TEXTS[key] = " ".join(" ".join(compared_syllables(part, False)) for part in parts)
-    return _TEXTS[key]
+        return " ".join(" ".join(compared_syllables(part, False)) for part in parts)
+
+    return _TEXTS.get(key, make)

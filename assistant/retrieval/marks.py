@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from assistant.bounded_cache import BoundedCache
 from assistant.documents import Plan
 from assistant.text import fold, has_diacritics
 
@@ -29,19 +30,13 @@ class PlanWords:
     pairs: Counter  # (form, next form) → count
 
 
-_CACHE: dict[tuple[str, ...], PlanWords] = {}
-_CACHE_SIZE = 32
+_CACHE: BoundedCache[PlanWords] = BoundedCache(32)
 
 
 def words_of(plans: list[Plan]) -> PlanWords:
     """`plan_words`, kept for the last few scopes asked (a follow-up asks the same plan again);
     keyed by content, so a re-ingested plan is read anew."""
-    key = tuple(sorted(p.sha256 or p.source for p in plans))
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = plan_words(plans)
-    return _CACHE[key]
+    return _CACHE.get(tuple(sorted(p.sha256 or p.source for p in plans)), lambda: plan_words(plans))
 
 
 def plan_words(plans: list[Plan]) -> PlanWords:
