@@ -80,6 +80,17 @@ def test_the_line_citing_the_document_asked_answers(decision, question, cited):
     assert not any(o in fold(findings[0].text) for o in others), findings[0].text
 
 
+def test_two_kinds_asked_cite_one_line_of_each(decision):
+    # "căn cứ nghị quyết nào và quyết định nào": both documents, each from its own line.
+    findings, _ = read(decision, "Quyết định căn cứ nghị quyết nào và quyết định nào về chuyển đổi số, bệnh án điện tử?")
+    assert len(findings) == 1, findings
+    text = fold(findings[0].text)
+    assert "71/nq-cp" in text and "912/qd-byt" in text, text
+    assert ["71/nq-cp" in fold(h.clause.text) for h in findings[0].hits] == [True, False]
+    assert ["912/qd-byt" in fold(h.clause.text) for h in findings[0].hits] == [False, True]
+    assert "{0}" in findings[0].text and "{1}" in findings[0].text
+
+
 def test_a_question_for_every_basis_leaves_the_list_to_the_metadata_reader(decision):
     findings, context = read(decision, "Quyết định này căn cứ những văn bản nào?")
     assert findings == [] and specific_words(context) == []

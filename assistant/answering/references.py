@@ -63,14 +63,20 @@ def specific_words(context: Context) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _kind_asked(folded_question: str) -> tuple[str, str] | None:
-    """The kind of document the question asks for, from the words just before "nào"/"số mấy" or
-    after "which" ("căn cứ nghị quyết nào", "which government decree")."""
-    asked = re.search(r"(\w+(?: \w+){0,2}) (?:nao|so may|so bao nhieu)\b|\bwhich ((?:\w+ ){0,4}\w+)", folded_question)
-    if not asked:
-        return None
-    phrase = asked.group(1) or asked.group(2)
-    return next(((name, code) for pattern, name, code in _KINDS if re.search(pattern, phrase)), None)
+def _kinds_asked(folded_question: str) -> list[tuple[str, str]]:
+    """The kinds of document the question asks for, in its order, from the words just before
+    "nào"/"số mấy" or after "which" ("căn cứ nghị quyết nào", "which government decree"; "which
+    law and which decree" asks two)."""
+    kinds: list[tuple[int, str, str]] = []
+    for asked in re.finditer(r"(\w+(?: \w+){0,2}) (?:nao|so may|so bao nhieu)\b|\bwhich ((?:\w+ ){0,4}\w+)",
+                             folded_question):
+        start = asked.start(1) if asked.group(1) else asked.start(2)
+        phrase = asked.group(1) or asked.group(2)
+        for pattern, name, code in _KINDS:
+            found = re.search(pattern, phrase)
+            if found and all(k[1] != name for k in kinds):
+                kinds.append((start + found.start(), name, code))
+    return [(name, code) for _, name, code in sorted(kinds)]
 
 
 def _question_numbers(folded_question: str) -> list[str]:
@@ -101,13 +107,28 @@ class ReferenceReader:
         plan = context.target_plan()
         if plan is None:
             return []
-        kind = _kind_asked(context.info.folded)
+        kinds = _kinds_asked(context.info.folded) or [None]
         # Words of the plan's own title count half: they are in many of its lines.
         title = set(card_of(plan).topic)
         weights = {w: 0.5 if w in title else 1.0 for w in words}
         body_weight = sum(weights.values()) or 1.0
         total = sum(weights.values()) + body_weight * len(bodies)
         framing = re.search(r"\btheo de nghi\b|\bcan cu\b|\bthuc hien\b", context.info.folded)
+        findings: list[Finding] = []
+        for kind in kinds:
+            found = self._line(plan, kind, words, weights, bodies, body_weight, total, numbers, framing)
+            if found and all(f.hits[0].clause.id != found[0].id or f.text != found[1] for f in findings):
+                clause, text, fit = found
+                findings.append(Finding(slot, f"{text} {{0}}", [Hit(plan.source, clause, 1.0)], 0.5 + 0.5 * fit, self.name))
+        if len(findings) < len(kinds) or len(findings) < 2:
+            return findings[:1] if len(kinds) == 1 else findings
+        # Two kinds asked ("which law and which decree"): one answer that cites both lines.
+        text = "; ".join(f.text.replace(" {0}", f" {{{i}}}") for i, f in enumerate(findings))
+        return [Finding(slot, text, [f.hits[0] for f in findings], min(f.score for f in findings), self.name)]
+
+    @staticmethod
+    def _line(plan, kind, words, weights, bodies, body_weight, total, numbers, framing):
+        """The best part of a line citing a document of `kind` (any kind when None), with its fit."""
         scored = []
         for order, clause in enumerate(plan.clauses):
             heading = fold(" ".join(clause.path))
@@ -128,12 +149,11 @@ class ReferenceReader:
                 if fit >= MIN_FIT:
                     scored.append((fit, -len(part), -order, clause, part))
         if not scored:
-            return []
+            return None
         # Best fit; among equals the shortest part (a basis line, not a header run into it).
         fit, _, _, clause, part = max(scored, key=lambda item: item[:3])
         text = part.strip().rstrip(" ;.")
-        text = text[:1].upper() + text[1:]
-        return [Finding(slot, f"{text} {{0}}", [Hit(plan.source, clause, 1.0)], 0.5 + 0.5 * fit, self.name)]
+        return clause, text[:1].upper() + text[1:], fit
 
 
 # A basis line opens with one of these; a scan or PDF header that ran the lines together
