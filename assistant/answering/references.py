@@ -117,8 +117,8 @@ class ReferenceReader:
         findings: list[Finding] = []
         for kind in kinds:
             found = self._line(plan, kind, words, weights, bodies, body_weight, total, numbers, framing)
-            if found and all(f.hits[0].clause.id != found[0].id or f.text != found[1] for f in findings):
-                clause, text, fit = found
+            if found and all(f.hits[0].clause.id != found[0].id or f.text != f"{found[1]} {{0}}" for f in findings):
+                clause, text, fit = found  # one line citing both kinds is said once
                 findings.append(Finding(slot, f"{text} {{0}}", [Hit(plan.source, clause, 1.0)], 0.5 + 0.5 * fit, self.name))
         if len(findings) < len(kinds) or len(findings) < 2:
             return findings[:1] if len(kinds) == 1 else findings
