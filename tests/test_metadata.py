@@ -96,3 +96,37 @@ def test_a_recipient_is_cited_from_the_closing_block_not_from_a_body_line_that_h
     plan = Plan("ct.doc", PlanMetadata(recipients=["Bộ Khoa học và Công nghệ"]), clauses)
     value, cited = _field(plan, "recipients")
     assert value == "Bộ Khoa học và Công nghệ" and [c.id for c in cited] == ["Z-2"]
+
+
+# Signature blocks as published copies and two-column renderings print them (written for this
+# test): the name after a "(Đã ký)" mark, and the name at the end of a recipients line where a
+# PDF or a scan ran the two columns together.
+_PLAN_BODY = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH MẪU SƠN Độc lập - Tự do - Hạnh phúc
+Số: 15/KH-UBND Mẫu Sơn, ngày 12 tháng 3 năm 2026
+
+KẾ HOẠCH
+Triển khai chuyển đổi số năm 2026
+
+I. MỤC ĐÍCH
+1. Sở Y tế chủ trì triển khai bệnh án điện tử, báo cáo UBND tỉnh trước ngày 15/12/2026.
+
+"""
+
+
+@pytest.mark.parametrize("closing, signer", [
+    ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nNguyễn Văn An\n", "Nguyễn Văn An"),
+    ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n[daky]\nNguyễn Văn An\n", "Nguyễn Văn An"),
+    ("Nơi nhận: KT. CHỦ TỊCH\n- Như trên; PHÓ CHỦ TỊCH\n- Lưu: VT, KT. Nguyễn Văn An\n", "Nguyễn Văn An"),
+    ("Nơi nhận: KT. GIÁM ĐÓC\n- Như trên; PHO GIAM ĐỌC\n- Lưu: VT.\nHoàng Văn Thuận\n", "Hoàng Văn Thuận"),
+    # a recipient named in the list is no signer
+    ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNơi nhận:\n- Như trên;\n- Đồng chí Trần Văn Bình (để b/c);\n- Lưu: VT.\n", ""),
+])
+def test_the_signer_is_read_past_signed_marks_and_merged_columns(tmp_path, closing, signer):
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh-15.txt"
+    path.write_text(_PLAN_BODY + closing, encoding="utf-8")
+    meta = read_plan(path).metadata
+    assert meta.signer == signer
+    assert meta.signer_title.endswith("CHỦ TỊCH") or meta.signer_title.endswith("GIAM ĐỌC")

@@ -369,6 +369,24 @@ def _mended_name(text: str) -> str:
     return f"{next(iter(near)).capitalize()} {rest}"
 
 
+_FOLDED_FAMILY = {fold(n).lower() for n in FAMILY_NAMES}
+# What a published copy prints where the signature was: "(Đã ký)", "[daky]", "(Ký, ghi rõ họ tên)".
+_SIGNED_MARK = re.compile(r"^\s*(?:[(\[]\s*(?:đã\s*)?(?:ký|daky|signed)\b[^)\]]*[)\]]|đã\s+ký\b:?)\s*", re.IGNORECASE)
+
+
+def _unmarked(text: str) -> str:
+    return _SIGNED_MARK.sub("", text).strip(" .*")
+
+
+def _column_tail_name(text: str) -> str:
+    """The signer's name at the end of a line where a PDF or a scan ran the recipients' column
+    into the signature's ("- Lưu: VT, KT. Nguyễn Văn An"): the piece after the last
+    punctuation, when it reads as a name with a Vietnamese family name."""
+    tail = _unmarked(re.split(r"[;,.:)]", text)[-1])
+    words = tail.split()
+    return tail if words and fold(words[0]).lower() in _FOLDED_FAMILY and _is_person_name(tail) else ""
+
+
 def _signature(closing: list[Clause]) -> tuple[str, str]:
     """(signer, signer titles "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") of a closing region: the titles as
     written, and the name that follows them (in the same clause or the next)."""
@@ -384,13 +402,17 @@ def _signature(closing: list[Clause]) -> tuple[str, str]:
             written = [re.sub(r"\s+", " ", text[m.start():m.end()]).strip() for m in found]
             # Title lines of one block follow each other; a later block starts afresh.
             titles = [*titles, *written] if previous_had_titles and not name else written
-            tail = text[found[-1].end():].strip(" .*")
+            tail = _unmarked(text[found[-1].end():])
             name = tail if _is_person_name(tail) else ""
             previous_had_titles = True
             continue
         previous_had_titles = False
-        if titles and not name and _is_person_name(text) and clause.kind != "bullet":
-            name = text.strip(" .*")
+        if titles and not name:
+            bare = _unmarked(text)
+            if _is_person_name(bare) and clause.kind != "bullet":
+                name = bare
+            else:
+                name = _column_tail_name(text)
     return name, " / ".join(titles)
 
 
