@@ -130,3 +130,55 @@ def test_the_signer_is_read_past_signed_marks_and_merged_columns(tmp_path, closi
     meta = read_plan(path).metadata
     assert meta.signer == signer
     assert meta.signer_title.endswith("CHỦ TỊCH") or meta.signer_title.endswith("GIAM ĐỌC")
+
+
+_HEADER_BODY = "\nKẾ HOẠCH\nTriển khai chuyển đổi số năm 2026\n\nCăn cứ Kế hoạch số 87/KH-UBND ngày 02/01/2026 của UBND tỉnh;\n\n" \
+               "I. MỤC ĐÍCH\n1. Sở Y tế chủ trì triển khai bệnh án điện tử.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n" \
+               "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An\n"
+
+
+@pytest.mark.parametrize("suffix, header, number, issue_date", [
+    # the number line without its colon, as crawls and scans print it
+    (".txt", "ỦY BAN NHÂN DÂN\nTỈNH MẪU SƠN\nSố 15/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+             "Độc lập - Tự do - Hạnh phúc\nMẫu Sơn, ngày 12 tháng 3 năm 2026\n", "15/KH-UBND", "2026-03-12"),
+    # the date line in figures
+    (".txt", "ỦY BAN NHÂN DÂN\nTỈNH MẪU SƠN\nSố: 15/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+             "Độc lập - Tự do - Hạnh phúc\nMẫu Sơn, ngày 12/3/2026\n", "15/KH-UBND", "2026-03-12"),
+    # a markdown header table whose cells break their lines with <br>
+    (".md", "| ỦY BAN NHÂN DÂN<br>TỈNH MẪU SƠN<br>-------<br>Số: 15/KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br/>"
+            "Độc lập - Tự do - Hạnh phúc<br>*Mẫu Sơn, ngày 12 tháng 3 năm 2026* |\n|---|---|\n", "15/KH-UBND", "2026-03-12"),
+    # no number in the header: the "số 87/KH-UBND" of a basis line is another document's
+    (".txt", "ỦY BAN NHÂN DÂN\nTỈNH MẪU SƠN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+             "Độc lập - Tự do - Hạnh phúc\nMẫu Sơn, ngày 12 tháng 3 năm 2026\n", "", "2026-03-12"),
+])
+def test_header_layouts_give_number_date_and_issuer(tmp_path, suffix, header, number, issue_date):
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / f"kh-15{suffix}"
+    path.write_text(header + _HEADER_BODY, encoding="utf-8")
+    meta = read_plan(path).metadata
+    assert (meta.number, meta.issue_date) == (number, issue_date)
+    assert meta.issuer == "UBND tỉnh Mẫu Sơn" and meta.locality == "tỉnh Mẫu Sơn"
+    assert meta.signer == "Nguyễn Văn An"
+
+
+def test_a_date_line_in_figures_answers_when_the_plan_was_issued(tmp_path):
+    from assistant.answering.metadata import _field
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh-15.txt"
+    path.write_text("ỦY BAN NHÂN DÂN\nTỈNH MẪU SƠN\nSố: 15/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                    "Độc lập - Tự do - Hạnh phúc\nMẫu Sơn, ngày 12/3/2026\n" + _HEADER_BODY, encoding="utf-8")
+    value, cited = _field(read_plan(path), "issue_date")
+    assert value == "ngày 12/3/2026" and cited[0].text.endswith("Mẫu Sơn, ngày 12/3/2026")
+
+
+def test_a_number_inside_the_issuer_block_gives_way_to_the_number_line(tmp_path):
+    # "ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT" names the issuer; "Số: 1105/KH-ĐKT" is the plan's.
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh-1105.txt"
+    path.write_text("SỞ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐOÀN KIỂM TRA Độc lập - Tự do - Hạnh phúc\n"
+                    "THEO QUYẾT ĐỊNH\nSỐ 1050/QĐ-SCT Mẫu Sơn, ngày 10 tháng 3 năm 2026\n\nSố: 1105/KH-ĐKT\n" + _HEADER_BODY,
+                    encoding="utf-8")
+    assert read_plan(path).metadata.number == "1105/KH-ĐKT"

@@ -34,7 +34,8 @@ def _date_as_written(plan: Plan) -> tuple[str, list[Clause]]:
     """The plan's own date line (place, ngày … tháng … năm …), as written, and its clause."""
     for clause in plan.clauses:
         folded = fold(clause.text)
-        match = re.search(r"ngay\s+(?:\d{1,2}|\.+|…)?\s*thang\s+(?:\d{1,2}|\.+|…)?\s*nam\s+\d{4}", folded)
+        match = re.search(r"ngay\s+(?:\d{1,2}|\.+|…)?\s*thang\s+(?:\d{1,2}|\.+|…)?\s*nam\s+\d{4}"
+                          r"|ngay\s+\d{1,2}\s*([/.-])\s*\d{1,2}\s*\1\s*\d{4}\b", folded)
         if match and len(folded) == len(clause.text) and plan.metadata.place and \
                 fold(plan.metadata.place) in folded[:match.start()]:
             return re.sub(r"\s+", " ", clause.text[match.start():match.end()]), [clause]

@@ -24,6 +24,9 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ROW_LABEL = re.compile(r"^[*_\s]*(?:[IVXLC]{1,6}|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3})[.)]?[*_\s]*$")
 _EMPHASIS_ONLY = re.compile(r"^[*_\s]*$")
+# A line break inside a pipe-table cell ("ỦY BAN NHÂN DÂN<br>TỈNH MẪU SƠN<br>Số: 15/KH-UBND"): the
+# cell's lines, which the tag-stripping of clean_line would otherwise glue together.
+_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 # Layout tables hold at most this many rows of at most two cells (header block: 2 x 2).
 _LAYOUT_MAX_ROWS = 4
 
@@ -46,7 +49,7 @@ def normalize_markdown(text: str) -> str:
             rows = []
             while end < len(lines) and _PIPE_ROW.match(lines[end]):
                 if not _PIPE_SEPARATOR.match(lines[end]):
-                    rows.append([cell.strip() for cell in lines[end].strip().strip("|").split("|")])
+                    rows.append([_BREAK.sub("\n", cell).strip() for cell in lines[end].strip().strip("|").split("|")])
                 end += 1
             out.extend(_write_table(rows))
             i = end

@@ -26,8 +26,30 @@ _LEVEL_FOLDED = {fold(level): level for level in LEVELS}
 _LEVEL_PATTERN = "|".join(sorted((re.escape(fold(l)) for l in LEVELS), key=len, reverse=True))
 # On the folded text: "so: 172/kh-ubnd", the scan's "sb: 9g /kh-ubnd", "so: 09/2009/ct-ubnd".
 _NUMBER = re.compile(r"\b(?:s[o0b6e]|so hieu)\s*[:.]\s*(?P<num>[\w.\-]{0,12}\s*/\s*(?:\d{4}\s*/\s*)?[a-z0-9][\w&.\-]*)")
-_DATE_LINE = re.compile(
+# Without a "Số:" line, one that opens with "Số 15/KH-UBND" (a crawl or a scan that lost the
+# colon) is the number; not a "số 87/KH-UBND" inside a sentence, which cites another document,
+# nor the "SỐ 1050/QĐ-SCT" of an issuer "ĐOÀN KIỂM TRA THEO QUYẾT ĐỊNH" above a "Số: 1105/KH-ĐKT".
+_BARE_NUMBER = re.compile(r"^\W{0,4}so\s+(?P<num>\d{1,5}[a-z]?\s*/\s*(?:\d{4}\s*/\s*)?[a-z][\w&.\-]*)", re.MULTILINE)
+_DATE_WORDS = re.compile(
     r"(?P<place>[^\n,]{2,40}),\s*ngay\s+(?P<d>\d{1,2}|\.{2,}|…)?\s*thang\s+(?P<m>\d{1,2}|\.{2,}|…)?\s*nam\s+(?P<y>\d{4})")
+# "Mẫu Sơn, ngày 12/3/2026": the date line in figures.
+_DATE_FIGURES = re.compile(r"(?P<place>[^\n,]{2,40}),\s*ngay\s+(?P<d>\d{1,2})\s*([/.-])\s*(?P<m>\d{1,2})\s*\3\s*(?P<y>\d{4})\b")
+
+
+class _DateLine:
+    """The place-date line, in words ("ngày 12 tháng 3 năm 2026") or in figures ("ngày 12/3/2026"):
+    the earlier of the two in the text."""
+
+    @staticmethod
+    def finditer(folded: str):
+        return sorted([*_DATE_WORDS.finditer(folded), *_DATE_FIGURES.finditer(folded)], key=lambda m: m.start())
+
+    def search(self, folded: str):
+        found = self.finditer(folded)
+        return found[0] if found else None
+
+
+_DATE_LINE = _DateLine()
 _MOTTO = re.compile(r"cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc|-{3,}")
 # Signature titles, upper case as written ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHÁNH VĂN
 # PHÒNG", "TRƯỞNG ĐOÀN"); matched on the folded upper-case line.
@@ -202,6 +224,7 @@ def _issuer_lines(header: list[Clause]) -> list[str]:
             groups.append([])
             continue
         cuts = sorted([m.span() for m in _MOTTO.finditer(folded)] + [m.span() for m in _NUMBER.finditer(folded)]
+                      + [m.span() for m in _BARE_NUMBER.finditer(folded)]
                       + [m.span() for m in _DATE_LINE.finditer(folded)])
         pieces, last = [], 0
         for a, b in cuts:
@@ -439,9 +462,12 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
     head_folded = fold(head_text)
     all_text = nfc("\n".join(c.text for c in clauses))
 
-    for text in (head_text, nfc("\n".join(c.text for c in head))):
-        if match := _NUMBER.search(fold(text)):
-            meta.number = re.sub(r"\s+", " ", _source_slice(text, fold(text), match, "num")).strip(" .")  # as written
+    for pattern in (_NUMBER, _BARE_NUMBER):
+        for text in (head_text, nfc("\n".join(c.text for c in head))):
+            if match := pattern.search(fold(text)):
+                meta.number = re.sub(r"\s+", " ", _source_slice(text, fold(text), match, "num")).strip(" .")  # as written
+                break
+        if meta.number:
             break
     date_source = head_folded if _DATE_LINE.search(head_folded) else fold(nfc("\n".join(c.text for c in head)))
     if match := _DATE_LINE.search(date_source):
