@@ -430,7 +430,34 @@ def translate_english_terms(text: str) -> str:
     staff do mix into Vietnamese ("smartphone", "wifi")."""
     english = looks_english(text)
     terms, pattern = (ENGLISH_TERMS, _ENGLISH) if english else (_HAND_TERMS, _ENGLISH_HAND)
-    return pattern.sub(lambda m: f"{m.group(0)} ({terms[_term_key(m.group(1))]})", text)
+    translate = lambda piece: pattern.sub(lambda m: f"{m.group(0)} ({terms[_term_key(m.group(1))]})", piece)
+    if not english:
+        return translate(text)
+    # Vietnamese quoted in an English question ("departments (so, ban, nganh)") is the plan's own
+    # wording: its "ban" is no English "ban" (cấm).
+    out, last = [], 0
+    for quoted in _QUOTED_VIETNAMESE.finditer(text):
+        if _is_vietnamese_phrase(quoted.group(1)):
+            out += [translate(text[last:quoted.start()]), quoted.group(0)]
+            last = quoted.end()
+    return "".join([*out, translate(text[last:])])
+
+
+_QUOTED_VIETNAMESE = re.compile(r"\(([^()]{3,80})\)|[\"“]([^\"”]{3,80})[\"”]")
+
+
+def _is_vietnamese_phrase(phrase: str | None) -> bool:
+    """Two words or more, each a Vietnamese syllable, one at least not an English word of the
+    glossary ("so, ban, nganh"; "tổng mức đầu tư"; not "peak", "marked b/c")."""
+    words = re.findall(r"[^\W\d_]+", phrase or "")
+    return len(words) >= 2 and all(is_vietnamese_syllable(w) for w in words) \
+        and any(not w.isascii() or (w.lower() not in ENGLISH_TERMS and w.lower() not in _SHORT_ENGLISH) for w in words)
+
+
+# English words shaped like a Vietnamese syllable that are no glossary term.
+_SHORT_ENGLISH = frozenset("""a an the to in on at of by for and or but so as is be do go no not yes all any can may
+this that then than them they he she we you it its his her our my me us one two ten new old big top main per via
+same each both if up out off own who how why""".split())
 
 
 def looks_english(text: str) -> bool:

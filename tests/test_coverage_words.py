@@ -181,3 +181,14 @@ def test_a_level_word_inside_another_word_is_a_topic_syllable():
     assert ["xã", "hội"] == social[social.index("xã"):social.index("xã") + 2]
     assert "xã" not in content_words(analyze("UBND cấp xã báo cáo UBND tỉnh kết quả gì?", []), [])
     assert "xã" not in content_words(analyze("Các xã, phường báo cáo kết quả gì?", []), [])
+
+
+def test_vietnamese_quoted_in_an_english_question_is_not_translated():
+    from assistant.text import translate_english_terms
+
+    out = translate_english_terms("Which items must provincial departments (so, ban, nganh) base their work on?")
+    assert "(so, ban, nganh)" in out and "cấm" not in out  # its "ban" is no English "ban"
+    assert "sở" in out  # "departments" still is
+    # an English aside in brackets is translated as before
+    assert "cao điểm" in translate_english_terms("What are the dates of the first (peak) round of the plan?")
+    assert "cấm" in translate_english_terms("Who enforces the ban on burning straw under the plan?")
