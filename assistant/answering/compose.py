@@ -166,7 +166,7 @@ def _read(engine, info: QuestionInfo) -> Answer | tuple[list[Finding], str, list
     if info.post and info.sources:
         hits = _post_holders(info.post, scope) + [h for h in hits if not _holds_post(h.clause.text, info.post)]
     elif len(scope) == 1 and info.sources:
-        named = _section_named(info, scope[0])
+        named = _section_named(info, scope[0]) or _label_named(info, scope[0])
         hits = named + [h for h in hits if all(h.clause.id != n.clause.id for n in named)]
     words = _without_actor(content_words(info, scope if info.sources else []), info.actor)
     if info.compare and len(info.sources) != 1:
@@ -402,6 +402,34 @@ def _section_named(info: QuestionInfo, plan: Plan) -> list[Hit]:
     if best is None:
         return []
     return [Hit(plan.source, c, 1.0) for c in lines_under(plan, best)[:_SECTION_LINES]]
+
+
+# A "label: value" line ("3. Đơn vị chủ trì thực hiện: Sở Văn hoá và Thể thao."), its numbering off.
+_LABEL_LINE = re.compile(r"^\s*(?:[IVX]+\.|\d+(?:\.\d+)*[.)]?|[a-zđ][.)]|[-+•])?\s*([^:\d]{6,60}):\s*\S")
+
+
+def _label_named(info: QuestionInfo, plan: Plan) -> list[Hit]:
+    """"Theo Kế hoạch tổ chức Festival …, đơn vị nào chủ trì thực hiện?": a question that, its
+    plan's title aside, only says what field it asks, asks the plan's own line of that label
+    ("Đơn vị chủ trì thực hiện: …"), not a task's ("Đơn vị chủ trì: …" under "2.6. Bế mạc …"),
+    wherever retrieval ranked it. The longest label all of whose words the question says, and
+    that holds every topic word of the question; among equals the one nearest the top."""
+    words = {fold(w) for w in content_words(info, [plan])}
+    if not words:
+        return []
+    asked = set(spaced(info.text).split())
+    best, best_rank = None, (0, 0)
+    for clause in plan.clauses:
+        label = _LABEL_LINE.match(clause.text)
+        if not label:
+            continue
+        label_words = spaced(label.group(1)).split()
+        if len(label_words) < 3 or not set(label_words) <= asked or not words <= set(label_words):
+            continue
+        rank = (len(label_words), -len(clause.path))
+        if rank > best_rank:
+            best, best_rank = clause, rank
+    return [Hit(plan.source, best, 1.0)] if best is not None else []
 
 
 def _post_holders(post: str, plans) -> list[Hit]:
