@@ -309,3 +309,39 @@ def test_a_task_stated_before_its_fields_on_one_line():
     times = {t.title: [f.value for f in t.values("time")] for t in extract_tasks(plan)}
     assert times == {"Hướng dẫn các cơ quan, đơn vị thực hiện kiểm kê": ["Từ tháng 3/2026"],
                      "Tổng hợp kết quả kiểm kê, báo cáo Bộ Tài chính": ["Trước ngày 31/5/2026"]}
+
+
+def test_docx_task_table_with_a_two_row_header_and_a_lead_merged_down(tmp_path):
+    # "Cơ quan thực hiện" spans "Chủ trì" | "Phối hợp"; "TT", "Nội dung", "Thời gian" are merged
+    # down over both header rows; one unit leads two tasks in a cell merged down over both rows.
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Phát triển du lịch cộng đồng năm 2026")
+    document.add_paragraph("II. NHIỆM VỤ")
+    table = document.add_table(rows=5, cols=5)
+    for column, label in enumerate(["TT", "Nội dung", "Cơ quan thực hiện", "", "Thời gian hoàn thành"]):
+        table.cell(0, column).text = label
+    table.cell(1, 2).text, table.cell(1, 3).text = "Chủ trì", "Phối hợp"
+    for column in (0, 1, 4):
+        table.cell(0, column).merge(table.cell(1, column))
+    table.cell(0, 2).merge(table.cell(0, 3))
+    rows = [["1", "Xây dựng bộ tiêu chí homestay", "Sở Văn hóa, Thể thao và Du lịch", "Sở Xây dựng", "Quý II/2026"],
+            ["2", "Tập huấn kỹ năng làm du lịch", "", "UBND các xã", "Tháng 8/2026"],
+            ["3", "Hỗ trợ vay vốn du lịch", "Ngân hàng Chính sách xã hội", "Sở Tài chính", "Năm 2026"]]
+    for r, values in enumerate(rows, start=2):
+        for column, value in enumerate(values):
+            if value:
+                table.cell(r, column).text = value
+    table.cell(2, 2).merge(table.cell(3, 2))
+    path = tmp_path / "kh.docx"
+    document.save(path)
+    plan = plan_from_document(load(path))
+    lines = {c.text.split(" — ")[0]: c.text for c in plan.clauses if " — " in c.text}
+    assert list(lines) == ["1. Xây dựng bộ tiêu chí homestay", "2. Tập huấn kỹ năng làm du lịch",
+                           "3. Hỗ trợ vay vốn du lịch"]  # the second header row is no task
+    assert "Chủ trì: Sở Văn hóa, Thể thao và Du lịch; Phối hợp: UBND các xã" in lines["2. Tập huấn kỹ năng làm du lịch"]
+    assert "Phối hợp: Sở Tài chính" in lines["3. Hỗ trợ vay vốn du lịch"]
+    leads = {t.title: [f.value for f in t.values("lead")] for t in extract_tasks(plan)}
+    coordinators = {t.title: [f.value for f in t.values("coordinate")] for t in extract_tasks(plan)}
+    training = next(title for title in leads if "Tập huấn" in title)
+    assert leads[training] == ["Sở Văn hóa, Thể thao và Du lịch"] and coordinators[training] == ["UBND các xã"]

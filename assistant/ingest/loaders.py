@@ -204,11 +204,12 @@ def _block_units(block: Paragraph | Table) -> list[str]:
         # each column is a line of its own, never a table row.
         columns = [part for part in re.split(r"\t+", block.text) if part.strip()]
         return [line for line in [*columns, *_text_box_lines(block)] if line.strip()]
-    rows = _table_rows(block)
+    rows = _table_rows(block, repeat_down=False)
     if _is_layout_table(rows):
         # The header block or the signature block laid out in a table: each paragraph of each
-        # cell is a paragraph of the document, not a table row.
+        # cell is a paragraph of the document, not a table row (a cell merged down, once).
         return [line for row in rows for cell in row for line in cell.split("\n") if line.strip()]
+    rows = _table_rows(block)
     return ["\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in rows)]
 
 
@@ -233,27 +234,57 @@ def _is_layout_table(rows: list[list[str]]) -> bool:
     return len(rows) <= 4 or (len(rows) <= 8 and re.search(r"cong hoa xa hoi|noi nhan|doc lap", text) is not None)
 
 
-def _table_rows(table: Table) -> list[list[str]]:
-    """Cell texts on the layout grid; a merged cell's text appears once, its other slots empty.
+def _table_rows(table: Table, repeat_down: bool = True) -> list[list[str]]:
+    """Cell texts on the layout grid. A cell merged across appears once, its other slots empty;
+    a cell merged down is every row's it spans.
 
-    python-docx repeats a merged cell in every grid slot it spans (across and down), which would
-    duplicate headers like "Mục tiêu cụ thể"; blanking the repeats keeps columns aligned, as in
-    the tab-separated appendix tables of the corpus.
+    python-docx repeats a merged cell in every grid slot it spans (across and down). Across, the
+    repeats would duplicate headers like "Mục tiêu cụ thể" and group rows: blanking them keeps
+    columns aligned, as in the tab-separated appendix tables of the corpus. Down, the cell holds
+    each row's value ("Sở Văn hóa, Thể thao và Du lịch" leading two tasks): the second task has
+    that lead too. A header of two rows ("Cơ quan thực hiện" over "Chủ trì" | "Phối hợp") is
+    read as one (see _joined_header).
     """
     rows: list[list[str]] = []
+    across: list[list[bool]] = []
     above: list[object] = []  # the w:tc element in each grid slot of the previous row
     for row in table.rows:
         cells: list[_Cell | None] = [None] * row.grid_cols_before + list(row.cells)
         slots = [cell._tc if cell is not None else None for cell in cells]
-        texts = []
+        texts, spans = [], []
         for column, (cell, slot) in enumerate(zip(cells, slots)):
-            spans_left = column > 0 and slots[column - 1] is slot
+            spans_left = cell is not None and column > 0 and slots[column - 1] is slot
             spans_down = column < len(above) and above[column] is slot
-            repeated = cell is None or spans_left or spans_down
-            texts.append("" if repeated else _cell_text(cell))
+            # A header cell merged down over the header's second row ("TT") stays once.
+            repeat = repeat_down and len(rows) >= 2
+            texts.append("" if cell is None or spans_left or (spans_down and not repeat) else
+                         rows[-1][column] if spans_down else _cell_text(cell))
+            spans.append(spans_left)
         rows.append(texts)
+        across.append(spans)
         above = slots
-    return rows
+    return _joined_header(rows, across) if repeat_down else rows
+
+
+def _joined_header(rows: list[list[str]], across: list[list[bool]]) -> list[list[str]]:
+    """A header whose first row spans a label across columns that the second row names
+    ("Cơ quan thực hiện" over "Chủ trì" | "Phối hợp"): one header row, each column named by its
+    own label ("Chủ trì", "Phối hợp") or, where the second row is empty (a cell merged down:
+    "TT", "Nội dung"), by the first row's. Year columns ("Mục tiêu" over "Năm 2024" | "Năm
+    2025") are left to the segmenter, which reads them as the years of a target table."""
+    if len(rows) < 3 or not any(across[0]) or len(rows[1]) != len(rows[0]):
+        return rows
+    first = list(rows[0])
+    for column in range(1, len(first)):
+        if across[0][column]:
+            first[column] = first[column - 1]  # the spanning label, over each of its columns
+    second = rows[1]
+    own = [c for c, text in enumerate(second) if text.strip()]
+    # Labels, not a data row: short, no figures, and not the first row over again.
+    if not own or any(len(text) > 40 or re.search(r"\d", text) for text in second if text.strip()):
+        return rows
+    joined = [second[c] if c in own else first[c] for c in range(len(first))]
+    return [joined, *rows[2:]]
 
 
 def _cell_text(cell: _Cell) -> str:
