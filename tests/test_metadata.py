@@ -182,3 +182,28 @@ def test_a_number_inside_the_issuer_block_gives_way_to_the_number_line(tmp_path)
                     "THEO QUYẾT ĐỊNH\nSỐ 1050/QĐ-SCT Mẫu Sơn, ngày 10 tháng 3 năm 2026\n\nSố: 1105/KH-ĐKT\n" + _HEADER_BODY,
                     encoding="utf-8")
     assert read_plan(path).metadata.number == "1105/KH-ĐKT"
+
+
+@pytest.mark.parametrize("signer", ["Nguyễn Thị Ánh", "Trần Văn Út", "Lê Thị Ý", "Âu Văn Minh", "Đoàn Thị Hậu"])
+def test_signers_whose_names_start_with_a_marked_capital_or_a_body_word(tmp_path, signer):
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh-15.txt"
+    path.write_text(_PLAN_BODY + f"Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{signer}\n",
+                    encoding="utf-8")
+    assert read_plan(path).metadata.signer == signer
+
+
+@pytest.mark.parametrize("unit, level, name", [
+    ("XÃ HẢI NAM", "xã", "Hải Nam"), ("PHƯỜNG BA ĐÌNH", "phường", "Ba Đình"), ("XÃ YÊN THẾ", "xã", "Yên Thế"),
+    ("PHƯỜNG NAM ĐỊNH", "phường", "Nam Định"), ("XÃ GIAI XUÂN", "xã", "Giai Xuân"), ("XÃ VĨNH THỚI", "xã", "Vĩnh Thới"),
+])
+def test_place_names_with_syllables_that_also_stop_a_name(tmp_path, unit, level, name):
+    # "Nam", "Đình", "Thế" written with their marks are no "năm", "định", "thể".
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh.txt"
+    path.write_text(f"ỦY BAN NHÂN DÂN\n{unit}\nSố: 15/KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                    f"Độc lập - Tự do - Hạnh phúc\n{name}, ngày 12 tháng 3 năm 2026\n" + _HEADER_BODY, encoding="utf-8")
+    meta = read_plan(path).metadata
+    assert (meta.level, meta.locality_name, meta.issuer) == (level, name, f"UBND {level} {name}")

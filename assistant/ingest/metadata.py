@@ -19,7 +19,7 @@ import re
 from datetime import date
 
 from assistant.documents import Clause, PlanMetadata
-from assistant.text import FAMILY_NAMES, fold, nfc
+from assistant.text import FAMILY_NAMES, fold, has_diacritics, nfc
 
 LEVELS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "huyện", "tỉnh", "đặc khu", "quận")
 _LEVEL_FOLDED = {fold(level): level for level in LEVELS}
@@ -111,6 +111,7 @@ def _complete_date(day: str | None, month: str | None, year: str) -> str:
 
 
 _STOP_WORDS = {"den", "giai", "thoi", "xay", "ban", "ve", "va", "the", "nam", "dinh", "trien"}
+_STOP_MARKED = {"đến", "thời", "xây", "ban", "về", "và", "thể", "năm", "triển"}
 # Words that follow a name in running text; compared with their diacritics ("Căn cứ", not "Cần Thơ").
 _STOP_ACCENTED = {"căn", "do", "số", "thực", "kinh", "kế", "quyết", "theo", "tại", "công", "trong", "về", "và"}
 
@@ -118,10 +119,13 @@ _STOP_ACCENTED = {"căn", "do", "số", "thực", "kinh", "kế", "quyết", "th
 def _capitalised_after(text: str, end: int) -> str:
     """Capitalised words right after offset `end` ("Long Mỹ", "Phu Son"): a place name."""
     words: list[str] = []
+    # Written with marks, a stop word is known by them: "Nam" of "Hà Nam" is no "năm", "Đình" of
+    # "Ba Đình" no "định", "Thế" of "Yên Thế" no "thể"; typed without, only the folded list can tell.
+    marked = has_diacritics(text[end:end + 60])
     for match in re.finditer(r"\S+", text[end:end + 60]):
         word = match.group(0).strip(",.;:()")
-        if not word[:1].isupper() and not word[:1].isdigit() or fold(word) in _STOP_WORDS \
-                or word.lower() in _STOP_ACCENTED:
+        stop = word.lower() in _STOP_MARKED if marked else fold(word) in _STOP_WORDS
+        if not word[:1].isupper() and not word[:1].isdigit() or stop or word.lower() in _STOP_ACCENTED:
             break
         if word.isupper() and len(word) > 1 and words and not words[-1].isupper():
             break  # "Mường Lay KẾ HOẠCH": the next block, not the name
@@ -353,15 +357,22 @@ def _subject(header: list[Clause], clauses: list[Clause]) -> str:
 
 
 # -- the signature block -------------------------------------------------------------------------
-_NAME = re.compile(r"^(?:[A-ZĐ][\wÀ-ỹ]*\s+){1,4}[A-ZĐ][\wÀ-ỹ]*$")
+# 2–5 words, each capitalised, whatever its initial's marks ("Nguyễn Thị Ánh", "Âu Văn Út").
+_NAME = re.compile(r"^(?:(?=[^\W\d_])\w+\s+){1,4}(?=[^\W\d_])\w+$")
 
 
 def _is_person_name(text: str) -> bool:
-    """"Trần Thị Diệu Thúy", "Nguyễn Văn Chì", OCR "Nguyén Xuin LAm": 2–5 capitalised words."""
+    """"Trần Thị Diệu Thúy", "Nguyễn Văn Chì", OCR "Nguyén Xuin LAm": 2–5 capitalised words.
+    A name may begin as a body does ("Đoàn Thị Hậu", not "Đoàn Thanh niên") when its middle
+    name is Văn or Thị."""
     text = text.strip(" .*")
-    if not _NAME.match(text) or _SIGNER_TITLE.search(fold(text)) or _ISSUER_HEAD.match(fold(text)):
+    if not _NAME.match(text) or not all(w[:1].isupper() for w in text.split()) or _SIGNER_TITLE.search(fold(text)):
         return False
-    return not (text.isupper() and len(text.split()) > 5)
+    words = text.split()
+    if _ISSUER_HEAD.match(fold(text)) and not (fold(words[0]).lower() in _FOLDED_FAMILY
+                                               and fold(words[1]).lower() in {"van", "thi"}):
+        return False
+    return not (text.isupper() and len(words) > 5)
 
 
 def _edits_within_one(a: str, b: str) -> bool:
@@ -540,6 +551,11 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
             meta.signer = signature[-1].text
         elif signature and (mended := _mended_name(signature[-1].text)):
             meta.signer, meta.signer_as_written = mended, signature[-1].text.strip(" .*")
+    if meta.signer and not meta.signer_as_written and not re.match(r"[A-ZĐ]", meta.signer) \
+            and (mended := _mended_name(meta.signer)):
+        # A family name with a marked initial that no family name has: a scan's "Âguyên Hoàng
+        # Giang" (an unknown one with a plain initial, "Chui Văn Thành", is as written).
+        meta.signer, meta.signer_as_written = mended, meta.signer
     meta.recipients = _recipients(closing)
     meta.addressees = _addressees(clauses)
     return meta
