@@ -207,3 +207,19 @@ def test_place_names_with_syllables_that_also_stop_a_name(tmp_path, unit, level,
                     f"Độc lập - Tự do - Hạnh phúc\n{name}, ngày 12 tháng 3 năm 2026\n" + _HEADER_BODY, encoding="utf-8")
     meta = read_plan(path).metadata
     assert (meta.level, meta.locality_name, meta.issuer) == (level, name, f"UBND {level} {name}")
+
+
+@pytest.mark.parametrize("head, issuer, parent, locality", [
+    ("UBND TỈNH MẪU SƠN\nBAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ", "Ban Chỉ đạo chuyển đổi số", "UBND tỉnh Mẫu Sơn", "tỉnh Mẫu Sơn"),
+    ("ĐẢNG BỘ TỈNH MẪU SƠN\nĐẢNG ỦY XÃ TÂN PHÚ", "Đảng ủy xã Tân Phú", "Đảng bộ tỉnh Mẫu Sơn", "xã Tân Phú"),
+    ("ỦY BAN NHÂN DÂN\nXÃ ĐOÀN KẾT", "UBND xã Đoàn Kết", "", "xã Đoàn Kết"),  # a place, not an "Đoàn"
+])
+def test_issuer_blocks_split_by_the_head_words_of_bodies(tmp_path, head, issuer, parent, locality):
+    # "CHUYỂN ĐỔI SỐ" holds no "Sở"; "ĐẢNG BỘ" no "Bộ"; a level word's name is no body.
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "kh.txt"
+    path.write_text(f"{head}\nSố: 03/KH-BCĐ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                    f"Mẫu Sơn, ngày 12 tháng 3 năm 2026\n" + _HEADER_BODY, encoding="utf-8")
+    meta = read_plan(path).metadata
+    assert (meta.issuer, meta.issuer_parent, meta.locality) == (issuer, parent, locality)

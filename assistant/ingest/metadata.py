@@ -66,7 +66,7 @@ _NUMBER_CODES = {"kh": "Kế hoạch", "qd": "Quyết định", "ct": "Chỉ th�
                  "bc": "Báo cáo", "hd": "Hướng dẫn", "nq": "Nghị quyết", "da": "Đề án"}
 # Head words of the bodies that issue documents.
 _ISSUER_HEAD = re.compile(r"\b(?:uy ban nhan dan|ubnd|so|ban|doan|van phong|bo|hoi dong nhan dan|hdnd|cong an"
-                          r"|trung tam|cuc|chi cuc|tong cuc|dang uy|tinh uy|thanh uy)\b")
+                          r"|trung tam|cuc|chi cuc|tong cuc|dang uy|dang bo|tinh uy|thanh uy)\b")
 _URGENCY = re.compile(r"\b(hoa toc|thuong khan|khan)\b")
 _TITLE_WORD = re.compile(r"\s+(?:KẾ HOẠCH|QUYẾT ĐỊNH|THÔNG BÁO|CHỈ THỊ|CÔNG VĂN|BÁO CÁO|TỜ TRÌNH|NGHỊ QUYẾT|HƯỚNG DẪN"
                          r"|CHƯƠNG TRÌNH|ĐỀ ÁN|GIẤY MỜI)\b")
@@ -272,14 +272,24 @@ def _upper_runs(piece: str) -> list[str]:
     return runs
 
 
+_BODY_HEADS = r"(?<!\w)(?:uy ban nhan dan|ubnd|so|doan|van phong|cong an|ban chi dao|trung tam|dang bo|dang uy|bo)(?=\s|$)"
+_BODY_HEADS_MARKED = (r"(?<!\w)(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|sở|đoàn|văn phòng|công an|ban chỉ đạo|ban"
+                      r"|trung tâm|đảng bộ|đảng ủy|đảng uỷ|bộ)(?=\s|$)")
+
+
 def _split_issuers(lines: list[str]) -> list[str]:
     """Separate bodies run together ("UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG", "SỞ CÔNG THƯƠNG ĐOÀN
     KIỂM TRA …"): each head word of a body opens a new one."""
     out = []
     for line in lines:
         folded = fold(line)
-        starts = [m.start() for m in re.finditer(r"(?<!\w)(?:uy ban nhan dan|ubnd|so|doan|van phong|cong an|bo)(?=\s|$)",
-                                               folded)]
+        # With its marks a head word is known from its look-alikes: "SỞ" from the "SỐ" of "CHUYỂN
+        # ĐỔI SỐ", "BỘ" from "BỒ", "BỐ"; typed without, only the folded form can tell.
+        marked = has_diacritics(line)
+        heads = _BODY_HEADS_MARKED if marked else _BODY_HEADS
+        starts = [m.start() for m in re.finditer(heads, nfc(line).lower() if marked else folded)
+                  # "XÃ ĐOÀN KẾT": after a level word, the place's name
+                  if not re.search(rf"\b(?:{_LEVEL_PATTERN})\s+$", folded[:m.start()])]
         bounds = [*starts, len(line)] if starts and starts[0] == 0 else [0, *starts, len(line)]
         out += [line[a:b].strip() for a, b in zip(bounds, bounds[1:]) if line[a:b].strip()]
     bodies = []
