@@ -223,3 +223,15 @@ def test_issuer_blocks_split_by_the_head_words_of_bodies(tmp_path, head, issuer,
                     f"Mẫu Sơn, ngày 12 tháng 3 năm 2026\n" + _HEADER_BODY, encoding="utf-8")
     meta = read_plan(path).metadata
     assert (meta.issuer, meta.issuer_parent, meta.locality) == (issuer, parent, locality)
+
+
+def test_a_decisions_title_leaves_out_the_line_of_who_decides(tmp_path):
+    from assistant.ingest.pipeline import read_plan
+
+    path = tmp_path / "qd-15.txt"
+    path.write_text("ỦY BAN NHÂN DÂN\nTỈNH MẪU SƠN\nSố: 15/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                    "Độc lập - Tự do - Hạnh phúc\nMẫu Sơn, ngày 12 tháng 3 năm 2026\n\nQUYẾT ĐỊNH\n"
+                    "Về việc ban hành Kế hoạch chuyển đổi số năm 2026\n\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH MẪU SƠN\n\n"
+                    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n\nQUYẾT ĐỊNH:\n\n"
+                    "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.\n", encoding="utf-8")
+    assert read_plan(path).metadata.title == "Về việc ban hành Kế hoạch chuyển đổi số năm 2026"

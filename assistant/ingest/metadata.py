@@ -469,6 +469,13 @@ def _signer_title_fallback(closing: list[Clause]) -> str:
     return " / ".join(titles)
 
 
+def _is_authority_line(text: str) -> bool:
+    """The upper-case line under a decision's title that names who decides ("CHỦ TỊCH ỦY BAN
+    NHÂN DÂN TỈNH …", "GIÁM ĐỐC SỞ Y TẾ"): no part of its title."""
+    folded = fold(text).strip(" .:")
+    return nfc(text).isupper() and bool(_SIGNER_TITLE.match(folded) or _ISSUER_HEAD.match(folded))
+
+
 def _region(clauses: list[Clause], prefix: str) -> list[Clause]:
     return [c for c in clauses if c.id.startswith(prefix)]
 
@@ -506,7 +513,7 @@ def extract_metadata(clauses: list[Clause]) -> PlanMetadata:
         meta.issue_date = _stamped_date(fold(nfc("\n".join(c.text for c in head))), meta.issue_date) or meta.issue_date
 
     titles = [c.text for c in clauses if c.kind == "title" and c.id.startswith("0-")
-              and fold(c.text).strip(" .:") not in DOC_TYPES]
+              and fold(c.text).strip(" .:") not in DOC_TYPES and not _is_authority_line(c.text)]
     if not titles and len(head) > 1:
         titles = [c.text for c in head if re.match(r"^(phat trien|trien khai)", fold(c.text))][:1]
     meta.title = " ".join(titles)
