@@ -361,7 +361,11 @@ class DutiesReader:
             words = [fold(w) for w in context.words]
             ranked = sorted(lines, key=lambda c: -sum(w in fold(c.text) for w in words))[:5]
             ranked.sort(key=lambda c: plan.clauses.index(c))
-            text = f"{actor}: " + "; ".join(c.text.rstrip(" ;.") for c in ranked)
+            said = [c.text[len(c.text) - len(_NUMBERING.sub("", c.text)):].rstrip(" ;.") if heading is None
+                    else c.text.rstrip(" ;.") for c in ranked]
+            # Lines that open with the unit's name say it already: no "Sở Tài chính: 2. Sở Tài chính …".
+            named = heading is None and all(fold(line).startswith(fold(actor)) for line in said)
+            text = ("" if named else f"{actor}: ") + "; ".join(said)
             marks = " ".join("{" + str(i) + "}" for i in range(len(ranked)))
             score = max(coverage(context.words, c) for c in ranked)
             return [Finding(slot, f"{text} {marks}", [Hit(plan.source, c, 1.0) for c in ranked], max(score, 0.5),
@@ -463,7 +467,19 @@ def _heading_name(text: str) -> str:
     return re.sub(r"^(?:de nghi|giao)\s+", "", text.split(":")[0], flags=re.IGNORECASE).strip(" .")
 
 
+_NUMBERING = re.compile(r"^\W*(?:[ivx]+|\d+(?:\.\d+)*|[a-z])[.)]\s*")
+
+
 def _assigns_to(text: str, actor: str) -> bool:
+    """A line that gives the unit work: "Sở Tài chính: …", "Giao/Đề nghị Sở Tài chính …", or one
+    whose subject the unit is ("2. Sở Tài chính có trách nhiệm thẩm định …", "Sở Y tế chủ trì …":
+    its name opens the line and a lower-case word follows, not more of another unit's name)."""
     folded = fold(text)
     name = fold(actor)
-    return folded.startswith(name + ":") or bool(re.match(rf"^(?:\W*)(?:giao|de nghi|yeu cau)\s+{re.escape(name)}\b", folded))
+    bare = _NUMBERING.sub("", folded)
+    if bare.startswith(name + ":") or re.match(rf"^(?:\W*)(?:giao|de nghi|yeu cau)\s+{re.escape(name)}\b", bare):
+        return True
+    if not bare.startswith(name):
+        return False
+    rest = text[len(text) - len(folded) + (len(folded) - len(bare)) + len(name):] if len(text) == len(folded) else ""
+    return bool(re.match(r"\s*:|\s+[a-zà-ỹđ]", rest))
