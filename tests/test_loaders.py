@@ -475,3 +475,29 @@ def test_unsupported_suffix(tmp_path, name, shown):
         f"unsupported file type '{shown}' (supported: .txt, .md, .pdf, .docx, .doc, .odt, .rtf, "
         f".png, .jpg, .jpeg, .tif, .tiff)"
     )
+
+
+def test_docx_runs_inside_tracked_insertions_and_inline_controls_are_read_and_deletions_are_not(tmp_path):
+    # A draft's date typed as a tracked change, a number in an inline content control: python-docx's
+    # Paragraph.text reads neither; deleted text must not come back.
+    document = docx.Document()
+    date = document.add_paragraph("Mẫu Sơn, ngày ")
+    inserted = OxmlElement("w:ins")
+    inserted.append(date.add_run("12")._r)
+    date._p.append(inserted)
+    date.add_run(" tháng 3 năm 2026")
+    deleted = OxmlElement("w:del")
+    old = OxmlElement("w:r")
+    old_text = OxmlElement("w:delText")
+    old_text.text = " (bản cũ)"
+    old.append(old_text)
+    deleted.append(old)
+    date._p.append(deleted)
+    number = document.add_paragraph("Số: ")
+    control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    content.append(number.add_run("15/KH-UBND")._r)
+    control.append(content)
+    number._p.append(control)
+    path = tmp_path / "du-thao.docx"
+    document.save(path)
+    assert load(path).text.split("\n\n") == ["Mẫu Sơn, ngày 12 tháng 3 năm 2026", "Số: 15/KH-UBND"]

@@ -33,6 +33,23 @@ _NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
 _TEXT_BOXES = etree.XPath(".//w:txbxContent[not(ancestor::mc:Fallback)]", namespaces=_NS)
 _PARAGRAPHS = etree.XPath(".//w:p", namespaces=_NS)
 _TEXTS = etree.XPath(".//w:t", namespaces=_NS)
+# A paragraph's own text in document order: the runs python-docx reads (w:r, w:hyperlink) and
+# those it skips, inside tracked insertions (w:ins), content controls (w:sdt), smart tags and
+# fields; not deleted text (w:del) nor the text boxes anchored in it (read on their own).
+_OWN_PIECES = etree.XPath(".//w:t[not(ancestor::w:del) and not(ancestor::w:txbxContent)]"
+                          " | .//w:tab[not(ancestor::w:tabs) and not(ancestor::w:txbxContent)]"
+                          " | .//w:br[not(ancestor::w:txbxContent)] | .//w:cr[not(ancestor::w:txbxContent)]"
+                          " | .//w:noBreakHyphen[not(ancestor::w:del) and not(ancestor::w:txbxContent)]",
+                          namespaces=_NS)
+
+
+def _paragraph_text(paragraph: Paragraph) -> str:
+    parts = []
+    for piece in _OWN_PIECES(paragraph._p):
+        name = etree.QName(piece).localname
+        parts.append(piece.text or "" if name == "t" else "\t" if name == "tab" else "-" if name == "noBreakHyphen"
+                     else "\n")
+    return "".join(parts)
 _TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a"  # whitespace, plus the DOS end-of-file mark
 _MAX_CONTROL_RATIO = 0.05
 _BINARY_SAMPLE = 64 * 1024
@@ -202,7 +219,7 @@ def _block_units(block: Paragraph | Table) -> list[str]:
     if isinstance(block, Paragraph):
         # Tabs inside a paragraph lay out two columns (the header block of .doc files):
         # each column is a line of its own, never a table row.
-        columns = [part for part in re.split(r"\t+", block.text) if part.strip()]
+        columns = [part for part in re.split(r"\t+", _paragraph_text(block)) if part.strip()]
         return [line for line in [*columns, *_text_box_lines(block)] if line.strip()]
     rows = _table_rows(block, repeat_down=False)
     if _is_layout_table(rows):
