@@ -560,8 +560,9 @@ def read_slots(context: Context) -> list[Finding]:
         actor = context.info.actor if slot == "duties" and slot in context.info.asked and _is_body(
             context.info.actor) else ""
         places = frozenset(locality_words(context.scope)) if actor else frozenset()
-        # "… gửi báo cáo … trong thời hạn bao nhiêu ngày": the time of that report, not of another task.
-        report_time = (slot in {"deadline", "quantity"} and "report" in context.info.slots
+        # "… gửi báo cáo … trong thời hạn bao nhiêu ngày", "Sở X báo cáo UBND tỉnh trước ngày nào"
+        # (the recipient given, no report slot asked): the time of that report, not of another task.
+        report_time = (slot in {"deadline", "quantity"}
                        and re.search(r"\bbao cao\b|\bgui\b|\breport|\bsubmit", context.info.folded) is not None)
         for order, reader in enumerate(READERS.get(slot, (_sentence,))):
             found = [f for f in reader.read(context, slot) if (f.score >= MIN_SCORE[reader.name]
