@@ -54,7 +54,10 @@ def match_body(src: str, low: str, pos: int, end: int | None = None) -> tuple[in
     if abbreviated:
         cur = abbreviated.end()
     lower_ok = grouped = False
-    while (token := _next_token(src, cur, end)) is not None:
+    while (token := _next_token(src, cur, end)) is not None or _comma_in_name(src, low, cur, end, named):
+        if token is None:
+            cur, lower_ok = _comma_in_name(src, low, cur, end, named), True
+            continue
         start, stop = token
         word = low[start:stop]
         level = _LEVEL.match(low, start, end)
@@ -93,6 +96,20 @@ def match_body(src: str, low: str, pos: int, end: int | None = None) -> tuple[in
     if not named and not _COUNCILS.match(low[pos:head.end()]):
         return None
     return pos, cur
+
+
+# ", Thể thao và Du lịch" of "Sở Văn hóa, Thể thao và Du lịch": a comma inside a name whose last
+# part follows "và" ("Khoa học, Công nghệ và Đổi mới sáng tạo"); capitalised words only, no head
+# word of another body ("Sở Y tế, Sở Tài chính và …" is a list).
+_COMMA_PART = re.compile(r",\s+((?:[^\W\d_][\w]*\s+){0,3}?[^\W\d_][\w]*)(?=\s+và\s+[^\W\d_])")
+
+
+def _comma_in_name(src: str, low: str, cur: int, end: int, named: bool) -> int:
+    """Where a name goes on past a comma at `cur` (the end of the part before " và"), or 0."""
+    part = _COMMA_PART.match(src, cur, end) if named else None
+    if not part or not src[part.start(1)].isupper() or _HEAD.match(low, part.start(1)) or _LEVEL.match(low, part.start(1)):
+        return 0
+    return part.end(1)
 
 
 def match_bodies(src: str, low: str, pos: int, end: int | None = None) -> tuple[int, int] | None:
