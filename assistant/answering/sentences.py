@@ -361,8 +361,7 @@ class DutiesReader:
             words = [fold(w) for w in context.words]
             ranked = sorted(lines, key=lambda c: -sum(w in fold(c.text) for w in words))[:5]
             ranked.sort(key=lambda c: plan.clauses.index(c))
-            said = [c.text[len(c.text) - len(_NUMBERING.sub("", c.text)):].rstrip(" ;.") if heading is None
-                    else c.text.rstrip(" ;.") for c in ranked]
+            said = [(c.text if heading is not None else _NUMBERING.sub("", c.text)).rstrip(" ;.") for c in ranked]
             # Lines that open with the unit's name say it already: no "Sở Tài chính: 2. Sở Tài chính …".
             named = heading is None and all(fold(line).startswith(fold(actor)) for line in said)
             text = ("" if named else f"{actor}: ") + "; ".join(said)
@@ -481,5 +480,6 @@ def _assigns_to(text: str, actor: str) -> bool:
         return True
     if not bare.startswith(name):
         return False
-    rest = text[len(text) - len(folded) + (len(folded) - len(bare)) + len(name):] if len(text) == len(folded) else ""
+    after_name = len(folded) - len(bare) + len(name)
+    rest = text[after_name:] if len(text) == len(folded) else ""  # offsets hold while folding keeps lengths
     return bool(re.match(r"\s*:|\s+[a-zà-ỹđ]", rest))

@@ -54,9 +54,12 @@ def match_body(src: str, low: str, pos: int, end: int | None = None) -> tuple[in
     if abbreviated:
         cur = abbreviated.end()
     lower_ok = grouped = False
-    while (token := _next_token(src, cur, end)) is not None or _comma_in_name(src, low, cur, end, named):
+    while True:
+        token = _next_token(src, cur, end)
         if token is None:
-            cur, lower_ok = _comma_in_name(src, low, cur, end, named), True
+            if not (past_comma := _comma_in_name(src, low, cur, end, named)):
+                break
+            cur, lower_ok = past_comma, True
             continue
         start, stop = token
         word = low[start:stop]

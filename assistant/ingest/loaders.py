@@ -42,14 +42,6 @@ _OWN_PIECES = etree.XPath(".//w:t[not(ancestor::w:del) and not(ancestor::w:txbxC
                           " | .//w:noBreakHyphen[not(ancestor::w:del) and not(ancestor::w:txbxContent)]",
                           namespaces=_NS)
 
-
-def _paragraph_text(paragraph: Paragraph) -> str:
-    parts = []
-    for piece in _OWN_PIECES(paragraph._p):
-        name = etree.QName(piece).localname
-        parts.append(piece.text or "" if name == "t" else "\t" if name == "tab" else "-" if name == "noBreakHyphen"
-                     else "\n")
-    return "".join(parts)
 _TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a"  # whitespace, plus the DOS end-of-file mark
 _MAX_CONTROL_RATIO = 0.05
 _BINARY_SAMPLE = 64 * 1024
@@ -230,6 +222,18 @@ def _block_units(block: Paragraph | Table) -> list[str]:
     return ["\n".join("\t".join(cell.replace("\n", " ") for cell in row) for row in rows)]
 
 
+_PIECE_TEXT = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
+
+
+def _paragraph_text(paragraph: Paragraph) -> str:
+    """The paragraph's own text (see _OWN_PIECES), tabs and line breaks kept."""
+    def text_of(piece) -> str:
+        name = etree.QName(piece).localname
+        return (piece.text or "") if name == "t" else _PIECE_TEXT[name]
+
+    return "".join(text_of(piece) for piece in _OWN_PIECES(paragraph._p))
+
+
 def _text_box_lines(paragraph: Paragraph) -> list[str]:
     """Paragraphs of the text boxes in a paragraph; a box drawn twice (DrawingML and its VML
     fallback) is read once."""
@@ -269,11 +273,11 @@ def _table_rows(table: Table, repeat_down: bool = True) -> list[list[str]]:
         cells: list[_Cell | None] = [None] * row.grid_cols_before + list(row.cells)
         slots = [cell._tc if cell is not None else None for cell in cells]
         texts, spans = [], []
+        # A header cell merged down over the header's second row ("TT") stays once.
+        repeat = repeat_down and len(rows) >= 2
         for column, (cell, slot) in enumerate(zip(cells, slots)):
             spans_left = cell is not None and column > 0 and slots[column - 1] is slot
             spans_down = column < len(above) and above[column] is slot
-            # A header cell merged down over the header's second row ("TT") stays once.
-            repeat = repeat_down and len(rows) >= 2
             texts.append("" if cell is None or spans_left or (spans_down and not repeat) else
                          rows[-1][column] if spans_down else _cell_text(cell))
             spans.append(spans_left)
@@ -297,7 +301,7 @@ def _joined_header(rows: list[list[str]], across: list[list[bool]]) -> list[list
             first[column] = first[column - 1]  # the spanning label, over each of its columns
     second = rows[1]
     own = [c for c, text in enumerate(second) if text.strip()]
-    # Labels, not a data row: short, no figures, and not the first row over again.
+    # Labels, not a data row: short, no figures.
     if not own or any(len(text) > 40 or re.search(r"\d", text) for text in second if text.strip()):
         return rows
     joined = [second[c] if c in own else first[c] for c in range(len(first))]
